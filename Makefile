@@ -1,0 +1,27 @@
+# Payday — the developer entry points. `make run` starts the app; `make test` runs every test.
+# Tools are installed on first use (pinned versions) and reused afterwards.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: run test lint fmt check-wasm
+
+## run: start Payday at http://127.0.0.1:3000 (embedded store in ./data, local sign-in)
+run:
+	$(CARGO) run --release -p backend --bin server
+
+## test: every test suite (unit, API over real HTTP, store contract, crash safety)
+test:
+	$(CARGO) test --workspace --all-targets --locked
+
+## lint: formatting, clippy with warnings as errors, and the shared crate's wasm32 build
+lint: check-wasm
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+check-wasm:
+	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	$(CARGO) check -p shared --target wasm32-unknown-unknown --locked
+
+fmt:
+	$(CARGO) fmt --all

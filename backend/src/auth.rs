@@ -1,0 +1,210 @@
+//! Token verification and local sign-in.
+//!
+//! Every request's bearer token goes through [`Verifier`], which checks it the way aws-jwt-verify does:
+//! asymmetric algorithms only, key chosen by `kid` from a JWKS, the key's type consistent with the algorithm,
+//! `exp`/`nbf`, exact `iss`, `token_use`, and the client id. In local mode the JWKS is Payday's own
+//! ([`local::LocalIssuer`]); the Cognito mode points the same verifier at the user pool's JWKS.
+//!
+//! Dependency rule: no HTTP types here; `http::extract` turns [`AuthError`] into 401s.
+
+use std::collections::HashMap;
+
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::store::UserId;
+
+pub mod local;
+
+/// Why a token was refused. The message is safe to show the client.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("missing bearer token")]
+    Missing,
+    #[error("invalid token: {0}")]
+    Invalid(&'static str),
+    #[error("token expired")]
+    Expired,
+}
+
+/// Which kind of Cognito token the API accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    Access,
+    Id,
+}
+
+impl TokenUse {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenUse::Access => "access",
+            TokenUse::Id => "id",
+        }
+    }
+}
+
+/// The claims Payday reads. Types are checked by serde: a number where a string belongs is a refusal.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub iss: String,
+    pub exp: i64,
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    #[serde(default)]
+    pub iat: Option<i64>,
+    pub token_use: String,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub aud: Option<Audience>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    fn contains(&self, value: &str) -> bool {
+        match self {
+            Audience::One(aud) => aud == value,
+            Audience::Many(list) => list.iter().any(|aud| aud == value),
+        }
+    }
+}
+
+/// A verified caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: UserId,
+    pub email: Option<String>,
+}
+
+struct VerificationKey {
+    algorithm: Algorithm,
+    key: DecodingKey,
+}
+
+/// Verifies bearer tokens against a key set.
+pub struct Verifier {
+    keys: HashMap<String, VerificationKey>,
+    issuer: String,
+    client_id: String,
+    token_use: TokenUse,
+}
+
+const ASYMMETRIC: &[Algorithm] = &[
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+];
+
+/// Reads the usable keys of a JWKS: each needs a `kid`, an `alg` we accept, a `kty` matching that `alg`, and
+/// `use` absent or `sig`. Anything else is skipped.
+fn keys_from_jwks(jwks: &JwkSet) -> HashMap<String, VerificationKey> {
+    use jsonwebtoken::jwk::{AlgorithmParameters, KeyAlgorithm, PublicKeyUse};
+    let mut keys = HashMap::new();
+    for jwk in &jwks.keys {
+        let Some(kid) = jwk.common.key_id.clone() else {
+            continue;
+        };
+        if matches!(&jwk.common.public_key_use, Some(usage) if *usage != PublicKeyUse::Signature) {
+            continue;
+        }
+        let algorithm = match (&jwk.algorithm, jwk.common.key_algorithm) {
+            (AlgorithmParameters::RSA(_), Some(KeyAlgorithm::RS256) | None) => Algorithm::RS256,
+            (AlgorithmParameters::RSA(_), Some(KeyAlgorithm::RS384)) => Algorithm::RS384,
+            (AlgorithmParameters::RSA(_), Some(KeyAlgorithm::RS512)) => Algorithm::RS512,
+            (AlgorithmParameters::EllipticCurve(_), Some(KeyAlgorithm::ES256) | None) => {
+                Algorithm::ES256
+            }
+            (AlgorithmParameters::EllipticCurve(_), Some(KeyAlgorithm::ES384)) => Algorithm::ES384,
+            _ => continue,
+        };
+        let Ok(key) = DecodingKey::from_jwk(jwk) else {
+            continue;
+        };
+        keys.insert(kid, VerificationKey { algorithm, key });
+    }
+    keys
+}
+
+impl Verifier {
+    pub fn new(jwks: &JwkSet, issuer: String, client_id: String, token_use: TokenUse) -> Self {
+        Verifier {
+            keys: keys_from_jwks(jwks),
+            issuer,
+            client_id,
+            token_use,
+        }
+    }
+
+    /// Checks `token` and returns who it belongs to.
+    pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        // The header is read only for `alg` and `kid`; `jku`, `jwk` and `x5u` are never followed.
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| AuthError::Invalid("malformed token"))?;
+        if !ASYMMETRIC.contains(&header.alg) {
+            return Err(AuthError::Invalid("algorithm not allowed"));
+        }
+        let kid = header
+            .kid
+            .as_deref()
+            .ok_or(AuthError::Invalid("token has no kid"))?;
+        let key = self
+            .keys
+            .get(kid)
+            .ok_or(AuthError::Invalid("unknown signing key"))?;
+        if key.algorithm != header.alg {
+            return Err(AuthError::Invalid("algorithm does not match the key"));
+        }
+        let mut validation = Validation::new(key.algorithm);
+        validation.leeway = 0;
+        validation.validate_nbf = true;
+        validation.validate_aud = false; // checked below, per token_use
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        let data =
+            jsonwebtoken::decode::<Claims>(token, &key.key, &validation).map_err(|error| {
+                use jsonwebtoken::errors::ErrorKind;
+                match error.kind() {
+                    ErrorKind::ExpiredSignature => AuthError::Expired,
+                    ErrorKind::ImmatureSignature => AuthError::Invalid("token not valid yet"),
+                    ErrorKind::InvalidIssuer => AuthError::Invalid("wrong issuer"),
+                    ErrorKind::InvalidSignature => AuthError::Invalid("bad signature"),
+                    _ => AuthError::Invalid("malformed claims"),
+                }
+            })?;
+        let claims = data.claims;
+        if claims.token_use != self.token_use.as_str() {
+            return Err(AuthError::Invalid("wrong token_use"));
+        }
+        let client_ok = match self.token_use {
+            TokenUse::Access => claims.client_id.as_deref() == Some(self.client_id.as_str()),
+            TokenUse::Id => claims
+                .aud
+                .as_ref()
+                .is_some_and(|aud| aud.contains(&self.client_id)),
+        };
+        if !client_ok {
+            return Err(AuthError::Invalid("wrong client"));
+        }
+        let user_id = Uuid::parse_str(&claims.sub)
+            .map_err(|_| AuthError::Invalid("subject is not a user id"))?;
+        Ok(Principal {
+            user_id: UserId(user_id),
+            email: claims.email,
+        })
+    }
+}

@@ -1,0 +1,86 @@
+//! The `server` binary: serves Payday over HTTP (locally, or as the container entrypoint behind an ALB).
+//!
+//! Run: `cargo run -p backend --bin server` (or `make run`), configured by `PAYDAY_*` variables or flags —
+//! see `server --help`. On SIGTERM/SIGINT it stops accepting connections and gives in-flight requests
+//! `PAYDAY_SHUTDOWN_GRACE_SECS` to finish before exiting.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use backend::{AppState, app, config::Settings, telemetry};
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(name = "server", version, about = "Payday API server")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let Cli { settings } = Cli::parse();
+    telemetry::init(settings.log_format, &settings.log);
+
+    let state = AppState::build(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "binding {} (is another Payday already running? set PAYDAY_ADDR)",
+                settings.addr
+            )
+        })?;
+    let local = listener.local_addr()?;
+    tracing::info!(url = %format!("http://{local}"), store = %state.store().describe(), "Payday is listening");
+    println!("Payday is running at http://{local}");
+    println!("Data: {}", state.store().describe());
+
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stop_rx.await;
+    });
+    let mut server = tokio::spawn(async move { server.await });
+
+    tokio::select! {
+        result = &mut server => return result.context("server task")?.context("serving HTTP"),
+        signal = shutdown_signal() => tracing::info!(signal, "shutting down; draining in-flight requests"),
+    }
+    let _ = stop_tx.send(());
+    match tokio::time::timeout(settings.shutdown_grace(), server).await {
+        Ok(result) => result.context("server task")?.context("serving HTTP")?,
+        Err(_) => tracing::warn!(
+            grace_secs = settings.shutdown_grace_secs,
+            "grace period over; exiting with requests in flight"
+        ),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() -> &'static str {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut stream) => {
+                stream.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+        "SIGTERM"
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<&'static str>();
+    tokio::select! {
+        name = interrupt => name,
+        name = terminate => name,
+    }
+}

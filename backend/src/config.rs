@@ -1,0 +1,128 @@
+//! Typed settings, loaded once in `main` and passed down (no globals, so every test builds its own).
+//!
+//! Every setting is a `PAYDAY_*` environment variable and a `--flag` of the `server` binary (a flag wins over
+//! the variable, which wins over the default). Defaults run with zero setup. The README's configuration table
+//! lists them all; keep the two in step.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// SQLite file in the data directory (default; crash-safe, no setup).
+    Embedded,
+    /// In-process only; everything is lost on exit. For tests and demos.
+    Memory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthMode {
+    /// Payday issues and verifies its own tokens (sign-up/sign-in endpoints enabled).
+    Local,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// All runtime settings. Field docs become `--help` text.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "PAYDAY_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Where the embedded database and the local signing key live.
+    #[arg(long, env = "PAYDAY_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+
+    /// Storage backend.
+    #[arg(long, env = "PAYDAY_STORE", value_enum, default_value = "embedded")]
+    pub store: StoreKind,
+
+    /// How users sign in.
+    #[arg(long, env = "PAYDAY_AUTH", value_enum, default_value = "local")]
+    pub auth: AuthMode,
+
+    /// Log output: human-readable `pretty` or one JSON object per line.
+    #[arg(long, env = "PAYDAY_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+
+    /// Log filter in `tracing` syntax, e.g. `info,backend=debug`.
+    #[arg(long, env = "PAYDAY_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Comma-separated origins allowed to call the API cross-origin. Empty (default) = CORS off.
+    #[arg(long, env = "PAYDAY_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Seconds a request may take before it is answered with 503.
+    #[arg(long, env = "PAYDAY_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    pub request_timeout_secs: u64,
+
+    /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
+    #[arg(long, env = "PAYDAY_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
+    pub shutdown_grace_secs: u64,
+
+    /// Lifetime of local access tokens in seconds.
+    #[arg(long, env = "PAYDAY_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    pub access_token_ttl_secs: u64,
+
+    /// Lifetime of local refresh tokens in days.
+    #[arg(long, env = "PAYDAY_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30)]
+    pub refresh_token_ttl_days: u64,
+
+    /// `iss` of locally issued tokens. Defaults to `http://<addr>`.
+    #[arg(long, env = "PAYDAY_ISSUER")]
+    pub issuer: Option<String>,
+
+    /// Directory of the built web UI to serve at `/` (with SPA fallback). Unset = API only.
+    #[arg(long, env = "PAYDAY_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+
+    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy/ALB).
+    #[arg(long, env = "PAYDAY_TRUST_FORWARDED_FOR", default_value_t = false)]
+    pub trust_forwarded_for: bool,
+}
+
+impl Settings {
+    /// Defaults with the data directory set: what tests and tools start from.
+    pub fn local(data_dir: impl Into<PathBuf>) -> Self {
+        Settings {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: data_dir.into(),
+            store: StoreKind::Embedded,
+            auth: AuthMode::Local,
+            log_format: LogFormat::Pretty,
+            log: "info".into(),
+            cors_origins: Vec::new(),
+            request_timeout_secs: 10,
+            shutdown_grace_secs: 20,
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            issuer: None,
+            static_dir: None,
+            trust_forwarded_for: false,
+        }
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// The `iss` claim of locally issued tokens.
+    pub fn local_issuer(&self) -> String {
+        self.issuer
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+}

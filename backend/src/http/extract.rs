@@ -1,0 +1,276 @@
+//! Extractors that reject in our error format: JSON bodies (415/400/413/422), query strings (422), path ids
+//! (404), the bearer token (401) and the `If-Match` version.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use shared::FieldErrors;
+
+use super::error::{AppError, error_response, generic_report};
+use crate::AppState;
+use crate::auth::{AuthError, Principal};
+
+/// A JSON body. Wrong content type → 415, unparsable → 400, too large → 413, wrong shape or unknown field → 422
+/// with the offending field named.
+pub struct AppJson<T>(pub T);
+
+/// Rejections from [`AppJson`] that are not an [`AppError`] (413/415 use the generic bodies).
+pub enum JsonRejection {
+    App(AppError),
+    Status(StatusCode),
+}
+
+impl IntoResponse for JsonRejection {
+    fn into_response(self) -> Response {
+        match self {
+            JsonRejection::App(error) => error.into_response(),
+            JsonRejection::Status(status) => error_response(status, generic_report(status)),
+        }
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
+    type Rejection = JsonRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json"
+                    || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(JsonRejection::Status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| JsonRejection::Status(rejection.status()))?;
+        parse_json(&bytes).map(AppJson).map_err(JsonRejection::App)
+    }
+}
+
+/// Parses JSON, separating syntax errors (400) from shape errors (422 naming the field).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => shape_error(&path, &inner.to_string()),
+            _ => malformed(&inner),
+        }
+    })?;
+    deserializer.end().map_err(|error| malformed(&error))?;
+    Ok(value)
+}
+
+fn malformed(error: &serde_json::Error) -> AppError {
+    AppError::bad_request(
+        "malformed_json",
+        format!("The body is not valid JSON: {error}."),
+    )
+}
+
+/// A 422 for JSON that parsed but has the wrong shape. Unknown fields are named as the field itself.
+fn shape_error(path: &str, message: &str) -> AppError {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let mut errors = FieldErrors::new();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        // serde_path_to_error already ends the path with the unknown name.
+        let name = rest.split('`').next().unwrap_or("");
+        let field = if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            path.to_owned()
+        };
+        errors.add(field, "is not a known field");
+    } else if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let field = if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
+        errors.add(field, "is required");
+    } else {
+        let field = if path == "." || path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        };
+        errors.add(field, message);
+    }
+    AppError::Validation(errors)
+}
+
+/// Query-string parameters; a bad value is a 422 naming the parameter.
+pub struct AppQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        serde_path_to_error::deserialize(deserializer)
+            .map(AppQuery)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let message = error.into_inner().to_string();
+                shape_error(&path, &message)
+            })
+    }
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
+/// The signed-in caller, from a verified bearer token.
+pub struct AuthUser(pub Principal);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token =
+            bearer_token(&parts.headers).ok_or(AppError::Unauthorized(AuthError::Missing))?;
+        state
+            .verifier()
+            .verify(token)
+            .map(AuthUser)
+            .map_err(AppError::Unauthorized)
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The version from `If-Match` (`"3"`, `W/"3"` or `3`), if sent. An unparsable value is a 422.
+pub struct IfMatch(pub Option<u64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::IF_MATCH) else {
+            return Ok(IfMatch(None));
+        };
+        let text = value.to_str().unwrap_or("").trim();
+        let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+        text.parse()
+            .map(|v| IfMatch(Some(v)))
+            .map_err(|_| AppError::field("If-Match", "must be the record's version, e.g. \"3\""))
+    }
+}
+
+/// Picks the version to check: `If-Match` or the body's `version`; they must agree when both are sent.
+pub fn required_version(if_match: Option<u64>, body: Option<u64>) -> Result<u64, AppError> {
+    match (if_match, body) {
+        (Some(a), Some(b)) if a != b => Err(AppError::field(
+            "version",
+            "differs from the If-Match header",
+        )),
+        (Some(v), _) | (None, Some(v)) => Ok(v),
+        (None, None) => Err(AppError::field(
+            "version",
+            "is required: send the record's current version in the body or an If-Match header",
+        )),
+    }
+}
+
+/// The caller's IP address (from `X-Forwarded-For` only when configured to trust it).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.settings().trust_forwarded_for
+            && let Some(ip) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok())
+        {
+            return Ok(ClientAddr(Some(ip)));
+        }
+        let connected = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddr(connected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        count: Option<u8>,
+    }
+
+    #[test]
+    fn syntax_errors_are_400_and_shape_errors_422() {
+        assert!(matches!(
+            parse_json::<Body>(b"{\"title\":"),
+            Err(AppError::BadRequest { .. })
+        ));
+        let Err(AppError::Validation(errors)) = parse_json::<Body>(br#"{"title":"a","count":300}"#)
+        else {
+            panic!("expected validation error");
+        };
+        assert!(errors.get("count").is_some());
+        let Err(AppError::Validation(errors)) = parse_json::<Body>(br#"{"title":"a","colour":1}"#)
+        else {
+            panic!("expected validation error");
+        };
+        assert_eq!(errors.get("colour"), Some("is not a known field"));
+        let Err(AppError::Validation(errors)) = parse_json::<Body>(br#"{}"#) else {
+            panic!("expected validation error");
+        };
+        assert_eq!(errors.get("title"), Some("is required"));
+    }
+
+    #[test]
+    fn trailing_garbage_is_malformed() {
+        assert!(matches!(
+            parse_json::<Body>(br#"{"title":"a"} x"#),
+            Err(AppError::BadRequest { .. })
+        ));
+    }
+
+    #[test]
+    fn version_sources_must_agree() {
+        assert_eq!(required_version(Some(2), None).unwrap(), 2);
+        assert_eq!(required_version(None, Some(3)).unwrap(), 3);
+        assert!(required_version(Some(2), Some(3)).is_err());
+        assert!(required_version(None, None).is_err());
+    }
+}

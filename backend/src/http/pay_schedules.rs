@@ -1,0 +1,132 @@
+//! `/api/v1/pay-schedules`: a user's paychecks (several allowed, e.g. two earners). Same conventions as tasks.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use shared::budget::{CreatePaySchedule, PaySchedule, UpdatePaySchedule};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::error::AppError;
+use super::extract::{AppJson, AuthUser, IfMatch, required_version};
+use super::tasks::{etag, parse_id};
+use crate::{AppState, now};
+
+/// Most pay schedules one user may keep.
+pub const MAX_SCHEDULES: usize = 20;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(pay_schedules_list, pay_schedules_create))
+        .routes(routes!(
+            pay_schedules_get,
+            pay_schedules_update,
+            pay_schedules_delete
+        ))
+}
+
+fn respond(status: StatusCode, schedule: PaySchedule) -> impl IntoResponse {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ETAG, etag(schedule.version));
+    if status == StatusCode::CREATED {
+        let location = format!("/api/v1/pay-schedules/{}", schedule.id);
+        headers.insert(
+            header::LOCATION,
+            HeaderValue::from_str(&location).expect("uuid path is a valid header"),
+        );
+    }
+    (status, headers, axum::Json(schedule))
+}
+
+/// All of the caller's pay schedules, oldest first.
+#[utoipa::path(get, path = "/api/v1/pay-schedules", tag = "budget",
+    responses((status = 200, body = Vec<PaySchedule>), (status = 401, body = shared::ApiError)), security(("bearer" = [])))]
+pub async fn pay_schedules_list(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+) -> Result<axum::Json<Vec<PaySchedule>>, AppError> {
+    Ok(axum::Json(
+        state.store().list_schedules(user.user_id).await?,
+    ))
+}
+
+/// Add a pay schedule.
+#[utoipa::path(post, path = "/api/v1/pay-schedules", tag = "budget", request_body = CreatePaySchedule,
+    responses((status = 201, body = PaySchedule), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
+pub async fn pay_schedules_create(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    AppJson(input): AppJson<CreatePaySchedule>,
+) -> Result<impl IntoResponse, AppError> {
+    let schedule = input.into_record(Uuid::new_v4(), now())?;
+    if state.store().list_schedules(user.user_id).await?.len() >= MAX_SCHEDULES {
+        return Err(AppError::Conflict(
+            "You already have the maximum of 20 pay schedules; delete one first.",
+        ));
+    }
+    state
+        .store()
+        .create_schedule(user.user_id, &schedule)
+        .await?;
+    Ok(respond(StatusCode::CREATED, schedule))
+}
+
+/// One pay schedule.
+#[utoipa::path(get, path = "/api/v1/pay-schedules/{id}", tag = "budget", params(("id" = Uuid, Path)),
+    responses((status = 200, body = PaySchedule), (status = 404, body = shared::ApiError)), security(("bearer" = [])))]
+pub async fn pay_schedules_get(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, AppError> {
+    let schedule = state
+        .store()
+        .get_schedule(user.user_id, parse_id(&id)?)
+        .await?;
+    Ok(respond(StatusCode::OK, schedule))
+}
+
+/// Change a pay schedule. Needs the current version.
+#[utoipa::path(patch, path = "/api/v1/pay-schedules/{id}", tag = "budget", params(("id" = Uuid, Path)),
+    request_body = UpdatePaySchedule,
+    responses((status = 200, body = PaySchedule), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError),
+        (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
+pub async fn pay_schedules_update(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+    AppJson(change): AppJson<UpdatePaySchedule>,
+) -> Result<impl IntoResponse, AppError> {
+    let id = parse_id(&id)?;
+    let expected = required_version(if_match, change.version)?;
+    let current = state.store().get_schedule(user.user_id, id).await?;
+    if current.version != expected {
+        return Err(AppError::VersionConflict);
+    }
+    let next = change.apply(&current, now())?;
+    let stored = state
+        .store()
+        .update_schedule(user.user_id, &next, expected)
+        .await?;
+    Ok(respond(StatusCode::OK, stored))
+}
+
+/// Delete a pay schedule. Honours `If-Match` when sent.
+#[utoipa::path(delete, path = "/api/v1/pay-schedules/{id}", tag = "budget", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)),
+    security(("bearer" = [])))]
+pub async fn pay_schedules_delete(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path(id): Path<String>,
+    IfMatch(if_match): IfMatch,
+) -> Result<StatusCode, AppError> {
+    state
+        .store()
+        .delete_schedule(user.user_id, parse_id(&id)?, if_match)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,107 @@
+//! Payday's backend as a library: [`app`] builds the whole HTTP API as one axum `Router`, which the `server`
+//! binary serves (container, local) and the tests drive directly.
+//!
+//! Layers and their dependency rule: `http` (axum handlers, extractors, errors) → `auth` and `store` traits →
+//! `shared` types. Nothing below `http` knows about HTTP; `store` backends are chosen only in `store::connect`.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::{DateTime, SubsecRound, Utc};
+
+pub mod auth;
+pub mod config;
+pub mod http;
+pub mod store;
+pub mod telemetry;
+
+pub use http::app;
+
+use auth::local::{LOCAL_CLIENT_ID, LocalIssuer, LoginThrottle};
+use auth::{TokenUse, Verifier};
+use config::{AuthMode, Settings, StoreKind};
+use store::Store;
+
+/// Everything a request handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<StateInner>,
+}
+
+struct StateInner {
+    settings: Settings,
+    store: Arc<dyn Store>,
+    verifier: Verifier,
+    local: Option<LocalIssuer>,
+    throttle: LoginThrottle,
+}
+
+impl AppState {
+    /// Builds state from settings: connects the store and sets up sign-in. Used by every entry point.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let store = store::connect(settings)
+            .await
+            .context("connecting to the store")?;
+        Self::with_store(settings, store)
+    }
+
+    /// Builds state around an existing store (tests use this to share one store between app instances).
+    pub fn with_store(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let (verifier, local) = match settings.auth {
+            AuthMode::Local => {
+                let ttl = std::time::Duration::from_secs(settings.access_token_ttl_secs);
+                let issuer = match settings.store {
+                    StoreKind::Memory => LocalIssuer::ephemeral(settings.local_issuer(), ttl)?,
+                    StoreKind::Embedded => LocalIssuer::load_or_create(
+                        &settings.data_dir,
+                        settings.local_issuer(),
+                        ttl,
+                    )
+                    .context("loading the local signing key")?,
+                };
+                let verifier = Verifier::new(
+                    issuer.jwks(),
+                    issuer.issuer().to_owned(),
+                    LOCAL_CLIENT_ID.to_owned(),
+                    TokenUse::Access,
+                );
+                (verifier, Some(issuer))
+            }
+        };
+        Ok(AppState {
+            inner: Arc::new(StateInner {
+                settings: settings.clone(),
+                store,
+                verifier,
+                local,
+                throttle: LoginThrottle::default(),
+            }),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub fn verifier(&self) -> &Verifier {
+        &self.inner.verifier
+    }
+
+    /// The local identity provider, when `PAYDAY_AUTH=local`.
+    pub fn local_issuer(&self) -> Option<&LocalIssuer> {
+        self.inner.local.as_ref()
+    }
+
+    pub fn throttle(&self) -> &LoginThrottle {
+        &self.inner.throttle
+    }
+}
+
+/// The current time at the precision every store keeps (microseconds), so records round-trip unchanged.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}

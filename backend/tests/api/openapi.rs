@@ -1,0 +1,108 @@
+use serde_json::Value;
+
+use super::helpers::spawn_app;
+
+/// Every route the API serves, as (method, OpenAPI path). A route added without documentation fails here;
+/// the second test fails if a documented path is not actually routed.
+const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/.well-known/jwks.json"),
+    ("get", "/api/v1/tasks"),
+    ("post", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks/{id}"),
+    ("patch", "/api/v1/tasks/{id}"),
+    ("delete", "/api/v1/tasks/{id}"),
+    ("get", "/api/v1/me"),
+    ("delete", "/api/v1/me"),
+    ("get", "/api/v1/export"),
+    ("get", "/api/v1/settings"),
+    ("patch", "/api/v1/settings"),
+    ("get", "/api/v1/pay-schedules"),
+    ("post", "/api/v1/pay-schedules"),
+    ("get", "/api/v1/pay-schedules/{id}"),
+    ("patch", "/api/v1/pay-schedules/{id}"),
+    ("delete", "/api/v1/pay-schedules/{id}"),
+    ("get", "/api/v1/bills"),
+    ("post", "/api/v1/bills"),
+    ("get", "/api/v1/bills/{id}"),
+    ("patch", "/api/v1/bills/{id}"),
+    ("delete", "/api/v1/bills/{id}"),
+    ("put", "/api/v1/bills/{id}/occurrences/{due_on}"),
+    ("delete", "/api/v1/bills/{id}/occurrences/{due_on}"),
+    ("get", "/api/v1/budget/summary"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+];
+
+#[tokio::test]
+async fn openapi_document_lists_every_route() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for (method, path) in ROUTES {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from openapi.json"
+        );
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|ops| ops.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        ROUTES.len(),
+        "openapi.json documents routes this test does not know about"
+    );
+    assert!(doc["components"]["schemas"]["ApiError"].is_object());
+}
+
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        let concrete = path
+            .replace("{id}", &uuid::Uuid::new_v4().to_string())
+            .replace("{due_on}", "2026-12-01");
+        for method in operations.as_object().unwrap().keys() {
+            let response = app
+                .client
+                .request(method.to_uppercase().parse().unwrap(), app.url(&concrete))
+                .send()
+                .await
+                .unwrap();
+            assert_ne!(
+                response.status(),
+                reqwest::StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            if response.status() == reqwest::StatusCode::NOT_FOUND {
+                let body: Value = response.json().await.unwrap();
+                assert_ne!(
+                    body["message"], "No such endpoint; see /api/v1/openapi.json.",
+                    "{method} {path} not routed"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,430 @@
+//! Bills: what is owed, how it recurs, and the due dates that follow from it.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::calendar::{DAY_MESSAGE, DayOfMonth, Pattern, month_index};
+use super::{CATEGORY_MAX, NAME_MAX, check_amount};
+use crate::{FieldErrors, Money, validate};
+
+/// How a bill recurs. On the wire: an object tagged by `kind`, e.g. `{"kind":"monthly","day":"last"}`.
+///
+/// Weekly and bi-weekly bills run in phase with `anchor` (before and after it; bound them with `starts_on` /
+/// `ends_on`). Quarterly bills fall every three months on the anchor's day of month. A monthly, quarterly or yearly
+/// day the month lacks falls on that month's last day (Feb 31 is Feb 28/29). Bills have no weekend rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Recurrence {
+    Once {
+        date: NaiveDate,
+    },
+    Weekly {
+        anchor: NaiveDate,
+    },
+    Biweekly {
+        anchor: NaiveDate,
+    },
+    Monthly {
+        day: DayOfMonth,
+    },
+    Quarterly {
+        anchor: NaiveDate,
+    },
+    /// `month` is 1–12.
+    Yearly {
+        month: u8,
+        day: DayOfMonth,
+    },
+}
+
+impl Recurrence {
+    /// `true` for recurrences rarer than any pay frequency (quarterly, yearly): the ones the engine smooths into a
+    /// per-paycheck reserve.
+    pub fn is_smoothed(self) -> bool {
+        matches!(
+            self,
+            Recurrence::Quarterly { .. } | Recurrence::Yearly { .. }
+        )
+    }
+
+    fn pattern(self) -> Option<Pattern> {
+        Some(match self {
+            Recurrence::Once { date } => Pattern::Once(date),
+            Recurrence::Weekly { anchor } => Pattern::Every { anchor, days: 7 },
+            Recurrence::Biweekly { anchor } => Pattern::Every { anchor, days: 14 },
+            Recurrence::Monthly { day } => Pattern::Months {
+                every: 1,
+                phase: 0,
+                days: [day, day],
+                count: 1,
+            },
+            Recurrence::Quarterly { anchor } => {
+                let day = DayOfMonth::Day(u8::try_from(anchor.day()).ok()?);
+                Pattern::Months {
+                    every: 3,
+                    phase: month_index(anchor).rem_euclid(3),
+                    days: [day, day],
+                    count: 1,
+                }
+            }
+            Recurrence::Yearly { month, day } => {
+                if !(1..=12).contains(&month) {
+                    return None;
+                }
+                Pattern::Months {
+                    every: 12,
+                    phase: i32::from(month) - 1,
+                    days: [day, day],
+                    count: 1,
+                }
+            }
+        })
+    }
+
+    fn validate(self, errors: &mut FieldErrors) {
+        match self {
+            Recurrence::Monthly { day } if !day.is_valid() => errors.add("day", DAY_MESSAGE),
+            Recurrence::Yearly { month, day } => {
+                if !(1..=12).contains(&month) {
+                    errors.add("month", "must be 1–12");
+                }
+                if !day.is_valid() {
+                    errors.add("day", DAY_MESSAGE);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A bill as the API returns it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Bill {
+    pub id: Uuid,
+    pub name: String,
+    /// Amount due per occurrence, in minor units (≥ 0).
+    pub amount: Money,
+    pub category: Option<String>,
+    /// Paid automatically; informational — an autopay occurrence still counts as committed until marked paid.
+    pub autopay: bool,
+    pub recurrence: Recurrence,
+    /// No occurrence before this date (inclusive bound).
+    pub starts_on: Option<NaiveDate>,
+    /// No occurrence after this date (inclusive bound).
+    pub ends_on: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Optimistic-concurrency version; send it back when updating.
+    pub version: u64,
+}
+
+impl Bill {
+    /// Due dates in `[from, until_exclusive)`, in order, within `starts_on..=ends_on`.
+    pub fn occurrences(&self, from: NaiveDate, until_exclusive: NaiveDate) -> Vec<NaiveDate> {
+        self.occurrences_from(from)
+            .take_while(|d| *d < until_exclusive)
+            .collect()
+    }
+
+    /// `true` when the bill is due on `date`.
+    pub fn occurs_on(&self, date: NaiveDate) -> bool {
+        self.occurrences_from(date).next() == Some(date)
+    }
+
+    /// The first `n` due dates on or after `from`.
+    pub fn next_occurrences(&self, from: NaiveDate, n: usize) -> Vec<NaiveDate> {
+        self.occurrences_from(from).take(n).collect()
+    }
+
+    /// Due dates on or after `from`, in order; ends at `ends_on` (or never).
+    pub(crate) fn occurrences_from(
+        &self,
+        from: NaiveDate,
+    ) -> impl Iterator<Item = NaiveDate> + use<> {
+        let start = self.starts_on.map_or(from, |s| s.max(from));
+        let end = self.ends_on.unwrap_or(NaiveDate::MAX);
+        self.recurrence
+            .pattern()
+            .into_iter()
+            .flat_map(move |pattern| pattern.from(start))
+            .take_while(move |d| *d <= end)
+    }
+
+    /// Trims text fields and checks every rule.
+    fn validated(mut self) -> Result<Bill, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        if let Some(name) = validate::text(&mut errors, "name", &self.name, 1, NAME_MAX) {
+            self.name = name;
+        }
+        check_amount(&mut errors, "amount", self.amount, 0);
+        if let Some(category) = &self.category {
+            // A blank category means "none".
+            self.category = validate::text(&mut errors, "category", category, 0, CATEGORY_MAX)
+                .filter(|c| !c.is_empty());
+        }
+        let mut recurrence = FieldErrors::new();
+        self.recurrence.validate(&mut recurrence);
+        errors.merge_prefixed("recurrence", recurrence);
+        if let (Some(starts), Some(ends)) = (self.starts_on, self.ends_on)
+            && ends < starts
+        {
+            errors.add("ends_on", "must not be before starts_on");
+        }
+        if let Recurrence::Once { date } = self.recurrence
+            && (self.starts_on.is_some_and(|s| date < s) || self.ends_on.is_some_and(|e| date > e))
+        {
+            errors.add("recurrence.date", "must be between starts_on and ends_on");
+        }
+        errors.into_result(self)
+    }
+}
+
+/// `POST /api/v1/bills` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateBill {
+    pub name: String,
+    pub amount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Defaults to `false`.
+    #[serde(default)]
+    pub autopay: bool,
+    pub recurrence: Recurrence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_on: Option<NaiveDate>,
+}
+
+impl CreateBill {
+    /// Validates the request and builds the record (version 1) the store saves.
+    pub fn into_record(self, id: Uuid, now: DateTime<Utc>) -> Result<Bill, FieldErrors> {
+        Bill {
+            id,
+            name: self.name,
+            amount: self.amount,
+            category: self.category,
+            autopay: self.autopay,
+            recurrence: self.recurrence,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+        .validated()
+    }
+}
+
+/// `PATCH /api/v1/bills/{id}` body: every field optional; `null` clears `category`, `starts_on` or `ends_on`.
+/// `recurrence` is replaced as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateBill {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    #[serde(
+        default,
+        deserialize_with = "validate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub category: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autopay: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Recurrence>,
+    #[serde(
+        default,
+        deserialize_with = "validate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub starts_on: Option<Option<NaiveDate>>,
+    #[serde(
+        default,
+        deserialize_with = "validate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
+    pub ends_on: Option<Option<NaiveDate>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
+}
+
+impl UpdateBill {
+    /// Merges the patch into `current` and re-validates the whole record. Keeps `version` (the store bumps it).
+    pub fn apply(&self, current: &Bill, now: DateTime<Utc>) -> Result<Bill, FieldErrors> {
+        let mut next = current.clone();
+        if let Some(name) = &self.name {
+            next.name.clone_from(name);
+        }
+        if let Some(amount) = self.amount {
+            next.amount = amount;
+        }
+        if let Some(category) = &self.category {
+            next.category.clone_from(category);
+        }
+        if let Some(autopay) = self.autopay {
+            next.autopay = autopay;
+        }
+        if let Some(recurrence) = self.recurrence {
+            next.recurrence = recurrence;
+        }
+        if let Some(starts_on) = self.starts_on {
+            next.starts_on = starts_on;
+        }
+        if let Some(ends_on) = self.ends_on {
+            next.ends_on = ends_on;
+        }
+        next.updated_at = now;
+        next.validated()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2025-11-21T10:00:00Z")
+            .unwrap()
+            .to_utc()
+    }
+
+    fn create(json: &str) -> Result<Bill, FieldErrors> {
+        serde_json::from_str::<CreateBill>(json)
+            .unwrap()
+            .into_record(Uuid::nil(), now())
+    }
+
+    #[test]
+    fn recurrence_rejects_unknown_fields_inside_the_tagged_object() {
+        let ok = serde_json::from_str::<Recurrence>(r#"{"kind":"monthly","day":"last"}"#);
+        assert_eq!(
+            ok.unwrap(),
+            Recurrence::Monthly {
+                day: DayOfMonth::Last
+            }
+        );
+        let extra = serde_json::from_str::<Recurrence>(r#"{"kind":"monthly","day":1,"month":2}"#);
+        assert!(extra.is_err());
+        let unknown_kind =
+            serde_json::from_str::<Recurrence>(r#"{"kind":"fortnightly","anchor":"2025-01-01"}"#);
+        assert!(unknown_kind.is_err());
+    }
+
+    #[test]
+    fn recurrence_serializes_with_a_kind_tag() {
+        let json = serde_json::to_string(&Recurrence::Yearly {
+            month: 2,
+            day: DayOfMonth::Day(31),
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"kind":"yearly","month":2,"day":31}"#);
+    }
+
+    #[test]
+    fn create_reports_bad_fields_with_json_paths() {
+        let e = create(
+            r#"{"name":"Rent","amount":-1,"category":"x","recurrence":{"kind":"yearly","month":13,"day":32},
+                "starts_on":"2025-02-01","ends_on":"2025-01-01"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("amount"), Some("must not be negative"));
+        assert_eq!(e.get("recurrence.month"), Some("must be 1–12"));
+        assert_eq!(e.get("recurrence.day"), Some("must be 1–31 or \"last\""));
+        assert_eq!(e.get("ends_on"), Some("must not be before starts_on"));
+    }
+
+    #[test]
+    fn create_trims_category_and_treats_blank_as_none() {
+        let bill = create(r#"{"name":" Rent ","amount":0,"category":"  ","recurrence":{"kind":"monthly","day":1}}"#)
+            .unwrap();
+        assert_eq!(bill.name, "Rent");
+        assert_eq!(bill.category, None);
+        assert!(!bill.autopay);
+        let e = create(&format!(
+            r#"{{"name":"Rent","amount":0,"category":"{}","recurrence":{{"kind":"monthly","day":1}}}}"#,
+            "c".repeat(CATEGORY_MAX + 1)
+        ))
+        .unwrap_err();
+        assert!(e.get("category").is_some());
+    }
+
+    #[test]
+    fn yearly_february_31st_falls_on_the_last_day_of_february() {
+        let bill = create(
+            r#"{"name":"Insurance","amount":1,"recurrence":{"kind":"yearly","month":2,"day":31}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bill.next_occurrences(date(2024, 1, 1), 2),
+            [date(2024, 2, 29), date(2025, 2, 28)]
+        );
+    }
+
+    #[test]
+    fn quarterly_keeps_the_anchor_day_rather_than_drifting() {
+        let bill = create(
+            r#"{"name":"Tax","amount":1,"recurrence":{"kind":"quarterly","anchor":"2025-01-31"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bill.next_occurrences(date(2024, 12, 1), 4),
+            [
+                date(2025, 1, 31),
+                date(2025, 4, 30),
+                date(2025, 7, 31),
+                date(2025, 10, 31)
+            ]
+        );
+    }
+
+    #[test]
+    fn occurrences_respect_starts_on_and_ends_on_inclusively() {
+        let bill = create(
+            r#"{"name":"Gym","amount":1,"recurrence":{"kind":"weekly","anchor":"2025-01-06"},
+                "starts_on":"2025-01-13","ends_on":"2025-01-27"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bill.occurrences(date(2025, 1, 1), date(2025, 3, 1)),
+            [date(2025, 1, 13), date(2025, 1, 20), date(2025, 1, 27)]
+        );
+        assert!(bill.occurs_on(date(2025, 1, 20)));
+        assert!(!bill.occurs_on(date(2025, 1, 6)));
+        assert!(!bill.occurs_on(date(2025, 1, 21)));
+    }
+
+    #[test]
+    fn patch_clears_nullable_fields_and_revalidates() {
+        let bill = create(r#"{"name":"Rent","amount":1,"category":"Home","recurrence":{"kind":"monthly","day":1}}"#)
+            .unwrap();
+        let patch: UpdateBill = serde_json::from_str(r#"{"category":null,"amount":5}"#).unwrap();
+        let next = patch.apply(&bill, now()).unwrap();
+        assert_eq!((next.category, next.amount), (None, 5));
+        let patch: UpdateBill =
+            serde_json::from_str(r#"{"recurrence":{"kind":"monthly","day":0}}"#).unwrap();
+        assert!(
+            patch
+                .apply(&bill, now())
+                .unwrap_err()
+                .get("recurrence.day")
+                .is_some()
+        );
+        assert!(serde_json::from_str::<UpdateBill>(r#"{"colour":"red"}"#).is_err());
+    }
+}

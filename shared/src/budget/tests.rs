@@ -1,0 +1,931 @@
+//! The engine's regression table (one worked example per test) and its properties.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use super::*;
+use crate::Money;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2025-11-01T00:00:00Z")
+        .unwrap()
+        .to_utc()
+}
+
+fn schedule(id: u128, amount: Money, frequency: Frequency) -> PaySchedule {
+    PaySchedule {
+        id: Uuid::from_u128(id),
+        name: format!("Pay {id}"),
+        amount,
+        frequency,
+        anchor_date: None,
+        days: None,
+        day: None,
+        weekend: WeekendRule::None,
+        created_at: now(),
+        updated_at: now(),
+        version: 1,
+    }
+}
+
+fn biweekly(id: u128, amount: Money, anchor: NaiveDate) -> PaySchedule {
+    PaySchedule {
+        anchor_date: Some(anchor),
+        ..schedule(id, amount, Frequency::Biweekly)
+    }
+}
+
+fn semimonthly(
+    id: u128,
+    amount: Money,
+    days: [DayOfMonth; 2],
+    weekend: WeekendRule,
+) -> PaySchedule {
+    PaySchedule {
+        days: Some(days),
+        weekend,
+        ..schedule(id, amount, Frequency::Semimonthly)
+    }
+}
+
+fn monthly(id: u128, amount: Money, day: DayOfMonth, weekend: WeekendRule) -> PaySchedule {
+    PaySchedule {
+        day: Some(day),
+        weekend,
+        ..schedule(id, amount, Frequency::Monthly)
+    }
+}
+
+fn bill(id: u128, name: &str, amount: Money, recurrence: Recurrence) -> Bill {
+    Bill {
+        id: Uuid::from_u128(id),
+        name: name.to_owned(),
+        amount,
+        category: None,
+        autopay: false,
+        recurrence,
+        starts_on: None,
+        ends_on: None,
+        created_at: now(),
+        updated_at: now(),
+        version: 1,
+    }
+}
+
+fn monthly_bill(id: u128, name: &str, amount: Money, day: u8) -> Bill {
+    bill(
+        id,
+        name,
+        amount,
+        Recurrence::Monthly {
+            day: DayOfMonth::Day(day),
+        },
+    )
+}
+
+fn mark(
+    bill: &Bill,
+    due_on: NaiveDate,
+    status: OccurrenceStatus,
+    amount_paid: Option<Money>,
+) -> OccurrenceMark {
+    OccurrenceMark {
+        bill_id: bill.id,
+        due_on,
+        status,
+        amount_paid,
+        updated_at: now(),
+    }
+}
+
+fn summary(
+    as_of: NaiveDate,
+    periods: u32,
+    schedules: &[PaySchedule],
+    bills: &[Bill],
+    marks: &[OccurrenceMark],
+    balance: Option<Money>,
+) -> BudgetSummary {
+    summarize(&SummaryInput {
+        as_of,
+        periods,
+        currency: "USD",
+        schedules,
+        bills,
+        marks,
+        balance,
+    })
+}
+
+fn bounds(s: &BudgetSummary) -> Vec<(NaiveDate, NaiveDate)> {
+    s.periods.iter().map(|p| (p.start, p.end)).collect()
+}
+
+fn due_dates(p: &Period) -> Vec<NaiveDate> {
+    p.bills.iter().map(|b| b.due_on).collect()
+}
+
+// ---- Regression table -------------------------------------------------------------------------------------------
+
+#[test]
+fn biweekly_pay_with_a_bill_due_on_payday_puts_the_bill_in_the_period_that_starts_that_day() {
+    // Arrange: paid every other Friday from 2025-11-14; a bill due on the 28th, which is a payday.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let rent = monthly_bill(10, "Rent", 50_000, 28);
+
+    // Act
+    let s = summary(date(2025, 11, 20), 3, &[pay], &[rent], &[], None);
+
+    // Assert
+    assert_eq!(s.next_payday, Some(date(2025, 11, 28)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2025, 11, 20), date(2025, 11, 28)),
+            (date(2025, 11, 28), date(2025, 12, 12)),
+            (date(2025, 12, 12), date(2025, 12, 26)),
+        ]
+    );
+    assert_eq!((s.periods[0].income, s.periods[0].committed), (0, 0));
+    assert_eq!(due_dates(&s.periods[1]), [date(2025, 11, 28)]);
+    assert_eq!(s.periods[1].income, 200_000);
+    assert_eq!(s.periods[1].committed, 50_000);
+    assert_eq!(s.periods[1].left_over, 150_000);
+    assert!(s.periods[2].bills.is_empty());
+    assert_eq!(s.set_aside_now, 0);
+}
+
+#[test]
+fn semimonthly_15_and_last_covers_february_29_in_a_leap_year() {
+    let pay = semimonthly(
+        1,
+        100_000,
+        [DayOfMonth::Day(15), DayOfMonth::Last],
+        WeekendRule::None,
+    );
+
+    let s = summary(date(2024, 2, 1), 4, &[pay], &[], &[], None);
+
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2024, 2, 1), date(2024, 2, 15)),
+            (date(2024, 2, 15), date(2024, 2, 29)),
+            (date(2024, 2, 29), date(2024, 3, 15)),
+            (date(2024, 3, 15), date(2024, 3, 31)),
+        ]
+    );
+    assert_eq!(s.periods[2].income, 100_000);
+}
+
+#[test]
+fn semimonthly_15_and_last_pays_on_february_28_in_a_non_leap_year() {
+    let pay = semimonthly(
+        1,
+        100_000,
+        [DayOfMonth::Day(15), DayOfMonth::Last],
+        WeekendRule::None,
+    );
+
+    let s = summary(date(2025, 2, 1), 4, &[pay], &[], &[], None);
+
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2025, 2, 1), date(2025, 2, 15)),
+            (date(2025, 2, 15), date(2025, 2, 28)),
+            (date(2025, 2, 28), date(2025, 3, 15)),
+            (date(2025, 3, 15), date(2025, 3, 31)),
+        ]
+    );
+}
+
+#[test]
+fn monthly_day_31_pays_and_bills_on_april_30() {
+    let pay = monthly(1, 300_000, DayOfMonth::Day(31), WeekendRule::None);
+    let card = monthly_bill(10, "Card", 20_000, 31);
+
+    let s = summary(date(2025, 4, 1), 3, &[pay], &[card], &[], None);
+
+    assert_eq!(s.next_payday, Some(date(2025, 4, 30)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2025, 4, 1), date(2025, 4, 30)),
+            (date(2025, 4, 30), date(2025, 5, 31)),
+            (date(2025, 5, 31), date(2025, 6, 30)),
+        ]
+    );
+    assert_eq!(due_dates(&s.periods[1]), [date(2025, 4, 30)]);
+    assert_eq!(due_dates(&s.periods[2]), [date(2025, 5, 31)]);
+    assert!(s.periods[0].bills.is_empty());
+}
+
+#[test]
+fn weekend_payday_moves_back_to_friday_across_a_month_boundary() {
+    // 2025-11-01 is a Saturday: paid Friday 2025-10-31.
+    let pay = monthly(
+        1,
+        100_000,
+        DayOfMonth::Day(1),
+        WeekendRule::PreviousBusinessDay,
+    );
+
+    let s = summary(date(2025, 10, 20), 2, &[pay], &[], &[], None);
+
+    assert_eq!(s.next_payday, Some(date(2025, 10, 31)));
+    assert_eq!(bounds(&s)[1], (date(2025, 10, 31), date(2025, 12, 1)));
+    assert_eq!(s.periods[1].paychecks[0].date, date(2025, 10, 31));
+}
+
+#[test]
+fn weekend_payday_moves_forward_to_monday_across_a_month_boundary() {
+    // 2025-08-31 is a Sunday: paid Monday 2025-09-01.
+    let pay = monthly(1, 100_000, DayOfMonth::Last, WeekendRule::NextBusinessDay);
+
+    let s = summary(date(2025, 8, 20), 2, &[pay], &[], &[], None);
+
+    assert_eq!(s.next_payday, Some(date(2025, 9, 1)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2025, 8, 20), date(2025, 9, 1)),
+            (date(2025, 9, 1), date(2025, 9, 30))
+        ]
+    );
+}
+
+#[test]
+fn a_bill_due_on_as_of_is_set_aside_now() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let phone = bill(
+        10,
+        "Phone",
+        4_500,
+        Recurrence::Once {
+            date: date(2025, 11, 20),
+        },
+    );
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &[phone], &[], None);
+
+    assert_eq!(due_dates(&s.periods[0]), [date(2025, 11, 20)]);
+    assert_eq!(s.set_aside_now, 4_500);
+    assert_eq!(s.periods[0].left_over, -4_500);
+}
+
+#[test]
+fn as_of_itself_a_payday_starts_the_current_period_with_that_pay() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+
+    let s = summary(date(2025, 11, 14), 2, &[pay], &[], &[], None);
+
+    assert_eq!(s.next_payday, Some(date(2025, 11, 28)));
+    assert_eq!(bounds(&s)[0], (date(2025, 11, 14), date(2025, 11, 28)));
+    assert_eq!(s.periods[0].income, 200_000);
+    assert_eq!(s.periods[0].paychecks.len(), 1);
+}
+
+#[test]
+fn two_schedules_with_interleaved_paydays_each_start_their_own_periods() {
+    // A: every other Friday from 2025-11-07. B: 15th and last, moved back off weekends
+    // (Sat 11-15 → Fri 11-14, Sun 11-30 → Fri 11-28, Mon 12-15 stays).
+    let a = biweekly(1, 150_000, date(2025, 11, 7));
+    let b = semimonthly(
+        2,
+        100_000,
+        [DayOfMonth::Day(15), DayOfMonth::Last],
+        WeekendRule::PreviousBusinessDay,
+    );
+
+    let s = summary(date(2025, 11, 10), 5, &[a, b], &[], &[], None);
+
+    let starts: Vec<_> = s.periods.iter().map(|p| p.start).collect();
+    assert_eq!(
+        starts,
+        [
+            date(2025, 11, 10),
+            date(2025, 11, 14),
+            date(2025, 11, 21),
+            date(2025, 11, 28),
+            date(2025, 12, 5)
+        ]
+    );
+    assert_eq!(s.periods[4].end, date(2025, 12, 15));
+    let incomes: Vec<_> = s.periods.iter().map(|p| p.income).collect();
+    assert_eq!(incomes, [0, 100_000, 150_000, 100_000, 150_000]);
+}
+
+#[test]
+fn two_schedules_paying_on_the_same_day_start_one_period_with_two_paychecks() {
+    let a = biweekly(1, 150_000, date(2025, 11, 14));
+    let b = monthly(2, 90_000, DayOfMonth::Day(28), WeekendRule::None);
+
+    let s = summary(date(2025, 11, 20), 2, &[a, b], &[], &[], None);
+
+    assert_eq!(bounds(&s)[1], (date(2025, 11, 28), date(2025, 12, 12)));
+    assert_eq!(s.periods[1].paychecks.len(), 2);
+    assert_eq!(s.periods[1].income, 240_000);
+}
+
+#[test]
+fn a_yearly_bill_is_smoothed_over_the_paychecks_before_it_is_due() {
+    // Paydays in [2025-11-20, 2026-03-01): 11-28, 12-12, 12-26, 01-09, 01-23, 02-06, 02-20 = 7 paychecks.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let insurance = bill(
+        10,
+        "Insurance",
+        60_000,
+        Recurrence::Yearly {
+            month: 3,
+            day: DayOfMonth::Day(1),
+        },
+    );
+    let rent = monthly_bill(11, "Rent", 100_000, 1);
+
+    let s = summary(
+        date(2025, 11, 20),
+        3,
+        &[pay],
+        &[insurance.clone(), rent],
+        &[],
+        None,
+    );
+
+    assert_eq!(
+        s.reserves,
+        [Reserve {
+            bill_id: insurance.id,
+            name: "Insurance".into(),
+            due_on: date(2026, 3, 1),
+            amount: 60_000,
+            per_paycheck: 8_572, // ceil(60_000 / 7)
+            paychecks_until_due: 7,
+        }]
+    );
+    // The reserve is advice only: committed holds just the rent.
+    assert_eq!(
+        s.periods.iter().map(|p| p.committed).sum::<Money>(),
+        100_000
+    );
+}
+
+#[test]
+fn a_yearly_bill_already_paid_this_year_reserves_for_next_year() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let insurance = bill(
+        10,
+        "Insurance",
+        26_000,
+        Recurrence::Yearly {
+            month: 12,
+            day: DayOfMonth::Day(1),
+        },
+    );
+    let paid = mark(&insurance, date(2025, 12, 1), OccurrenceStatus::Paid, None);
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &[insurance], &[paid], None);
+
+    assert_eq!(s.reserves[0].due_on, date(2026, 12, 1));
+    assert_eq!(s.reserves[0].paychecks_until_due, 27);
+    assert_eq!(s.reserves[0].per_paycheck, 963); // ceil(26_000 / 27)
+}
+
+#[test]
+fn paid_and_skipped_occurrences_are_listed_but_not_committed() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let rent = monthly_bill(10, "Rent", 100_000, 1);
+    let phone = monthly_bill(11, "Phone", 5_000, 5);
+    let gym = monthly_bill(12, "Gym", 3_000, 10);
+    let marks = [
+        mark(
+            &rent,
+            date(2025, 12, 1),
+            OccurrenceStatus::Paid,
+            Some(99_000),
+        ),
+        mark(&phone, date(2025, 12, 5), OccurrenceStatus::Skipped, None),
+    ];
+
+    let s = summary(
+        date(2025, 11, 28),
+        1,
+        &[pay],
+        &[rent, phone, gym],
+        &marks,
+        None,
+    );
+
+    let p = &s.periods[0];
+    let statuses: Vec<_> = p
+        .bills
+        .iter()
+        .map(|b| (b.name.as_str(), b.status, b.amount_paid))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("Rent", OccurrenceStatus::Paid, Some(99_000)),
+            ("Phone", OccurrenceStatus::Skipped, None),
+            ("Gym", OccurrenceStatus::Due, None),
+        ]
+    );
+    assert_eq!(p.committed, 3_000);
+    assert_eq!(s.set_aside_now, 3_000);
+    assert_eq!(p.left_over, 197_000);
+}
+
+#[test]
+fn a_period_whose_bills_exceed_its_pay_has_a_negative_left_over() {
+    let pay = biweekly(1, 100_000, date(2025, 11, 14));
+    let rent = monthly_bill(10, "Rent", 150_000, 1);
+
+    let s = summary(date(2025, 11, 28), 1, &[pay], &[rent], &[], None);
+
+    assert_eq!(s.periods[0].income, 100_000);
+    assert_eq!(s.periods[0].committed, 150_000);
+    assert_eq!(s.periods[0].left_over, -50_000);
+}
+
+#[test]
+fn the_lowest_projected_balance_falls_between_paydays() {
+    // 11-20: 50_000 → 11-25 −30_000 = 20_000 → 11-28 +200_000 = 220_000 → 12-01 −180_000 = 40_000
+    // → 12-05 −30_000 = 10_000 (lowest, between the 11-28 and 12-12 paydays) → 12-12 +200_000 = 210_000.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let bills = [
+        monthly_bill(10, "Rent", 180_000, 1),
+        monthly_bill(11, "Card", 30_000, 5),
+        monthly_bill(12, "Loan", 30_000, 25),
+    ];
+
+    let s = summary(date(2025, 11, 20), 2, &[pay], &bills, &[], Some(50_000));
+
+    assert_eq!(
+        s.lowest_balance,
+        Some(BalancePoint {
+            date: date(2025, 12, 5),
+            balance: 10_000
+        })
+    );
+    let points: Vec<_> = s
+        .projected_balance
+        .iter()
+        .map(|p| (p.date, p.balance))
+        .collect();
+    assert_eq!(
+        points,
+        [
+            (date(2025, 11, 20), 50_000),
+            (date(2025, 11, 25), 20_000),
+            (date(2025, 11, 28), 220_000),
+            (date(2025, 12, 1), 40_000),
+            (date(2025, 12, 5), 10_000),
+        ]
+    );
+}
+
+// ---- Edge behaviour ---------------------------------------------------------------------------------------------
+
+#[test]
+fn without_schedules_there_is_one_month_long_period_and_no_payday() {
+    let rent = monthly_bill(10, "Rent", 100_000, 1);
+
+    let s = summary(date(2025, 1, 31), 3, &[], &[rent], &[], None);
+
+    assert_eq!(s.next_payday, None);
+    assert_eq!(bounds(&s), [(date(2025, 1, 31), date(2025, 2, 28))]);
+    assert_eq!(s.set_aside_now, 100_000);
+    assert_eq!(s.periods[0].left_over, -100_000);
+}
+
+#[test]
+fn period_count_is_clamped_to_one_through_max_periods() {
+    let pay = biweekly(1, 1, date(2025, 11, 14));
+    let many = summary(
+        date(2025, 11, 20),
+        1000,
+        std::slice::from_ref(&pay),
+        &[],
+        &[],
+        None,
+    );
+    let none = summary(date(2025, 11, 20), 0, &[pay], &[], &[], None);
+    assert_eq!(many.periods.len(), MAX_PERIODS as usize);
+    assert_eq!(none.periods.len(), 1);
+}
+
+#[test]
+fn marks_for_unknown_bills_or_dates_are_ignored() {
+    let rent = monthly_bill(10, "Rent", 100_000, 1);
+    let other = monthly_bill(11, "Other", 1, 1);
+    let marks = [
+        mark(&other, date(2025, 12, 1), OccurrenceStatus::Paid, None),
+        mark(&rent, date(2025, 12, 2), OccurrenceStatus::Paid, None),
+    ];
+
+    let s = summary(date(2025, 11, 20), 1, &[], &[rent], &marks, None);
+
+    assert_eq!(s.set_aside_now, 100_000);
+}
+
+#[test]
+fn summary_json_omits_lowest_balance_without_a_balance() {
+    let s = summary(date(2025, 11, 20), 1, &[], &[], &[], None);
+    let json = serde_json::to_value(&s).unwrap();
+    assert!(json.get("lowest_balance").is_none());
+    assert_eq!(json["next_payday"], serde_json::Value::Null);
+    assert_eq!(serde_json::from_value::<BudgetSummary>(json).unwrap(), s);
+}
+
+#[test]
+fn export_round_trips_through_json() {
+    let export = BudgetExport {
+        settings: Some(Settings::initial(now())),
+        pay_schedules: vec![semimonthly(
+            1,
+            1,
+            [DayOfMonth::Day(15), DayOfMonth::Last],
+            WeekendRule::None,
+        )],
+        bills: vec![monthly_bill(10, "Rent", 1, 31)],
+        occurrences: vec![],
+    };
+    let json = serde_json::to_string(&export).unwrap();
+    assert!(json.contains(r#""days":[15,"last"]"#));
+    assert_eq!(serde_json::from_str::<BudgetExport>(&json).unwrap(), export);
+}
+
+#[cfg(feature = "openapi")]
+#[test]
+fn day_of_month_schema_is_an_integer_or_last() {
+    let schema = serde_json::to_value(<DayOfMonth as utoipa::PartialSchema>::schema()).unwrap();
+    let text = schema.to_string();
+    assert!(
+        text.contains("oneOf") && text.contains("\"last\"") && text.contains("31"),
+        "{text}"
+    );
+}
+
+// ---- Properties -------------------------------------------------------------------------------------------------
+
+fn any_date(from_year: i32, years: i32) -> impl Strategy<Value = NaiveDate> {
+    let start = date(from_year, 1, 1);
+    (0..years * 365).prop_map(move |offset| start + chrono::Days::new(offset as u64))
+}
+
+fn any_day() -> impl Strategy<Value = DayOfMonth> {
+    prop_oneof![(1u8..=31).prop_map(DayOfMonth::Day), Just(DayOfMonth::Last)]
+}
+
+fn any_weekend() -> impl Strategy<Value = WeekendRule> {
+    prop_oneof![
+        Just(WeekendRule::None),
+        Just(WeekendRule::PreviousBusinessDay),
+        Just(WeekendRule::NextBusinessDay),
+    ]
+}
+
+fn any_schedule() -> impl Strategy<Value = PaySchedule> {
+    let shape = prop_oneof![
+        any_date(2020, 10).prop_map(|a| (Frequency::Weekly, Some(a), None, None)),
+        any_date(2020, 10).prop_map(|a| (Frequency::Biweekly, Some(a), None, None)),
+        (any_day(), any_day())
+            .prop_filter("two different days", |(a, b)| a.normalized()
+                != b.normalized())
+            .prop_map(|(a, b)| (Frequency::Semimonthly, None, Some([a, b]), None)),
+        any_day().prop_map(|d| (Frequency::Monthly, None, None, Some(d))),
+    ];
+    (shape, 1..=1_000_000i64, any_weekend(), any::<u128>()).prop_map(
+        |((frequency, anchor_date, days, day), amount, weekend, id)| PaySchedule {
+            anchor_date,
+            days,
+            day,
+            weekend,
+            ..schedule(id, amount, frequency)
+        },
+    )
+}
+
+fn any_recurrence() -> impl Strategy<Value = Recurrence> {
+    prop_oneof![
+        any_date(2023, 5).prop_map(|date| Recurrence::Once { date }),
+        any_date(2020, 10).prop_map(|anchor| Recurrence::Weekly { anchor }),
+        any_date(2020, 10).prop_map(|anchor| Recurrence::Biweekly { anchor }),
+        any_day().prop_map(|day| Recurrence::Monthly { day }),
+        any_date(2020, 10).prop_map(|anchor| Recurrence::Quarterly { anchor }),
+        (1u8..=12, any_day()).prop_map(|(month, day)| Recurrence::Yearly { month, day }),
+    ]
+}
+
+fn any_bill() -> impl Strategy<Value = Bill> {
+    (
+        any_recurrence(),
+        0..=500_000i64,
+        any::<u128>(),
+        proptest::option::of(any_date(2023, 5)),
+        proptest::option::of(0u64..800),
+    )
+        .prop_map(|(recurrence, amount, id, starts_on, length)| Bill {
+            starts_on,
+            ends_on: starts_on.zip(length).map(|(s, l)| s + chrono::Days::new(l)),
+            ..bill(id, "Bill", amount, recurrence)
+        })
+}
+
+/// A random budget plus a list of choices used to mark some of its occurrences.
+#[derive(Debug, Clone)]
+struct Case {
+    as_of: NaiveDate,
+    periods: u32,
+    schedules: Vec<PaySchedule>,
+    bills: Vec<Bill>,
+    choices: Vec<u8>,
+    balance: Option<Money>,
+}
+
+fn any_case() -> impl Strategy<Value = Case> {
+    (
+        any_date(2024, 3),
+        0u32..=30,
+        proptest::collection::vec(any_schedule(), 0..=3),
+        proptest::collection::vec(any_bill(), 0..=8),
+        proptest::collection::vec(0u8..3, 1..=16),
+        proptest::option::of(-1_000_000i64..1_000_000),
+    )
+        .prop_map(
+            |(as_of, periods, schedules, bills, choices, balance)| Case {
+                as_of,
+                periods,
+                schedules,
+                bills,
+                choices,
+                balance,
+            },
+        )
+}
+
+impl Case {
+    fn end(&self, s: &BudgetSummary) -> NaiveDate {
+        let _ = self;
+        s.periods.last().unwrap().end
+    }
+
+    /// Marks the horizon's occurrences paid / skipped / left due, cycling through `choices`.
+    fn marks(&self) -> Vec<OccurrenceMark> {
+        let plain = self.summarize(&[]);
+        let end = self.end(&plain);
+        let mut marks = Vec::new();
+        let mut choice = self.choices.iter().cycle();
+        for bill in &self.bills {
+            for due_on in bill.occurrences(self.as_of, end) {
+                let status = match choice.next().unwrap() {
+                    0 => continue,
+                    1 => OccurrenceStatus::Paid,
+                    _ => OccurrenceStatus::Skipped,
+                };
+                marks.push(mark(bill, due_on, status, None));
+            }
+        }
+        marks
+    }
+
+    fn summarize(&self, marks: &[OccurrenceMark]) -> BudgetSummary {
+        summary(
+            self.as_of,
+            self.periods,
+            &self.schedules,
+            &self.bills,
+            marks,
+            self.balance,
+        )
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn periods_tile_the_horizon_and_start_on_every_payday(case in any_case()) {
+        let s = case.summarize(&case.marks());
+        let end = case.end(&s);
+
+        prop_assert_eq!(s.periods[0].start, case.as_of);
+        for pair in s.periods.windows(2) {
+            prop_assert_eq!(pair[0].end, pair[1].start);
+        }
+        for p in &s.periods {
+            prop_assert!(p.start < p.end);
+        }
+        let mut paydays: Vec<NaiveDate> = case
+            .schedules
+            .iter()
+            .flat_map(|sch| sch.paydays(case.as_of + chrono::Days::new(1), end))
+            .collect();
+        paydays.sort();
+        paydays.dedup();
+        let starts: Vec<NaiveDate> = s.periods.iter().skip(1).map(|p| p.start).collect();
+        prop_assert_eq!(&starts, &paydays);
+        if case.schedules.is_empty() {
+            prop_assert_eq!(s.periods.len(), 1);
+            prop_assert_eq!(s.next_payday, None);
+        } else {
+            prop_assert_eq!(s.periods.len() as u32, case.periods.clamp(1, MAX_PERIODS));
+            prop_assert_eq!(s.next_payday, Some(s.periods[0].end));
+        }
+    }
+
+    #[test]
+    fn every_occurrence_lands_in_exactly_one_period(case in any_case()) {
+        let s = case.summarize(&case.marks());
+        let end = case.end(&s);
+
+        for p in &s.periods {
+            for due in &p.bills {
+                prop_assert!(p.start <= due.due_on && due.due_on < p.end);
+            }
+            for pay in &p.paychecks {
+                prop_assert_eq!(pay.date, p.start);
+            }
+        }
+        for bill in &case.bills {
+            let mut listed: Vec<NaiveDate> = s
+                .periods
+                .iter()
+                .flat_map(|p| p.bills.iter())
+                .filter(|d| d.bill_id == bill.id)
+                .map(|d| d.due_on)
+                .collect();
+            listed.sort();
+            prop_assert_eq!(listed, bill.occurrences(case.as_of, end));
+        }
+        for sch in &case.schedules {
+            let listed = s
+                .periods
+                .iter()
+                .flat_map(|p| p.paychecks.iter())
+                .filter(|pay| pay.schedule_id == sch.id)
+                .count();
+            prop_assert_eq!(listed, sch.paydays(case.as_of, end).len());
+        }
+    }
+
+    #[test]
+    fn totals_equal_the_sum_of_their_parts(case in any_case()) {
+        let s = case.summarize(&case.marks());
+
+        for p in &s.periods {
+            prop_assert_eq!(p.income, p.paychecks.iter().map(|c| c.amount).sum::<Money>());
+            let due: Money = p
+                .bills
+                .iter()
+                .filter(|b| b.status == OccurrenceStatus::Due)
+                .map(|b| b.amount)
+                .sum();
+            prop_assert_eq!(p.committed, due);
+            prop_assert_eq!(p.left_over, p.income - p.committed);
+        }
+        prop_assert_eq!(s.set_aside_now, s.periods[0].committed);
+        match case.balance {
+            Some(balance) => {
+                let net: Money = s.periods.iter().map(|p| p.left_over).sum();
+                prop_assert_eq!(s.projected_balance.last().unwrap().balance, balance + net);
+                let lowest = s.lowest_balance.unwrap();
+                prop_assert!(s.projected_balance.contains(&lowest));
+                prop_assert!(s.projected_balance.iter().all(|p| p.balance >= lowest.balance));
+                prop_assert!(s.projected_balance.windows(2).all(|w| w[0].date < w[1].date));
+            }
+            None => {
+                prop_assert!(s.projected_balance.is_empty());
+                prop_assert_eq!(s.lowest_balance, None);
+            }
+        }
+        for r in &s.reserves {
+            prop_assert!(r.per_paycheck * Money::from(r.paychecks_until_due.max(1)) >= r.amount);
+        }
+    }
+
+    #[test]
+    fn adding_a_paid_mark_never_raises_committed(case in any_case(), pick in any::<prop::sample::Index>()) {
+        let mut marks = case.marks();
+        let before = case.summarize(&marks);
+        let due: Vec<&BillDue> = before
+            .periods
+            .iter()
+            .flat_map(|p| p.bills.iter())
+            .filter(|b| b.status == OccurrenceStatus::Due)
+            .collect();
+        prop_assume!(!due.is_empty());
+        let target = due[pick.index(due.len())];
+        marks.push(OccurrenceMark {
+            bill_id: target.bill_id,
+            due_on: target.due_on,
+            status: OccurrenceStatus::Paid,
+            amount_paid: Some(1),
+            updated_at: now(),
+        });
+
+        let after = case.summarize(&marks);
+
+        for (b, a) in before.periods.iter().zip(&after.periods) {
+            prop_assert!(a.committed <= b.committed);
+        }
+        let total = |s: &BudgetSummary| s.periods.iter().map(|p| p.committed).sum::<Money>();
+        prop_assert_eq!(total(&after), total(&before) - target.amount);
+    }
+
+    #[test]
+    fn paydays_and_occurrences_split_cleanly_at_any_date(
+        sch in any_schedule(),
+        b in any_bill(),
+        from in any_date(2024, 3),
+        a in 0u64..200,
+        c in 0u64..200,
+    ) {
+        let mid = from + chrono::Days::new(a);
+        let until = mid + chrono::Days::new(c);
+        let mut joined = sch.paydays(from, mid);
+        joined.extend(sch.paydays(mid, until));
+        prop_assert_eq!(joined, sch.paydays(from, until));
+        let mut joined = b.occurrences(from, mid);
+        joined.extend(b.occurrences(mid, until));
+        prop_assert_eq!(joined.clone(), b.occurrences(from, until));
+        prop_assert!(joined.iter().all(|d| b.occurs_on(*d)));
+        // Shifted paydays are never on a weekend unless the rule is `none`.
+        if sch.weekend != WeekendRule::None {
+            use chrono::Datelike;
+            prop_assert!(sch.paydays(from, until).iter().all(|d| d.weekday().number_from_monday() <= 5));
+        }
+    }
+}
+
+#[test]
+fn the_worked_example_in_docs_budget_md_holds() {
+    // Keep in step with docs/budget.md.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let bills = [
+        monthly_bill(10, "Rent", 180_000, 1),
+        monthly_bill(11, "Card", 30_000, 5),
+        monthly_bill(12, "Loan", 30_000, 25),
+        bill(
+            13,
+            "Insurance",
+            60_000,
+            Recurrence::Yearly {
+                month: 3,
+                day: DayOfMonth::Day(1),
+            },
+        ),
+    ];
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &bills, &[], Some(50_000));
+
+    let table: Vec<_> = s
+        .periods
+        .iter()
+        .map(|p| (p.start, p.end, p.income, p.committed, p.left_over))
+        .collect();
+    assert_eq!(
+        table,
+        [
+            (date(2025, 11, 20), date(2025, 11, 28), 0, 30_000, -30_000),
+            (
+                date(2025, 11, 28),
+                date(2025, 12, 12),
+                200_000,
+                210_000,
+                -10_000
+            ),
+            (
+                date(2025, 12, 12),
+                date(2025, 12, 26),
+                200_000,
+                30_000,
+                170_000
+            ),
+        ]
+    );
+    assert_eq!(s.set_aside_now, 30_000);
+    assert_eq!(
+        s.lowest_balance,
+        Some(BalancePoint {
+            date: date(2025, 12, 5),
+            balance: 10_000
+        })
+    );
+    assert_eq!(
+        s.projected_balance.last().map(|p| (p.date, p.balance)),
+        Some((date(2025, 12, 25), 180_000))
+    );
+    assert_eq!(
+        (
+            s.reserves[0].per_paycheck,
+            s.reserves[0].paychecks_until_due
+        ),
+        (8_572, 7)
+    );
+}
