@@ -12,7 +12,7 @@ run:
 
 ## test: every test suite (unit, API over real HTTP, store contract, crash safety)
 test:
-	$(CARGO) test --workspace --all-targets --locked
+	bash scripts/test.sh
 
 ## lint: formatting, clippy with warnings as errors, and the shared crate's wasm32 build
 lint: check-wasm

@@ -35,6 +35,7 @@ pub mod health;
 pub mod pay_schedules;
 pub mod settings;
 pub mod tasks;
+pub mod ui;
 
 use error::{ErrorReport, error_response, generic_report};
 
@@ -97,7 +98,11 @@ pub fn app(state: AppState) -> Router {
                 )
             }),
         )
-        .fallback(|| async { StatusCode::NOT_FOUND })
+        .route("/config.json", axum::routing::get(ui::config_json))
+        .fallback({
+            let dir = settings.static_dir.clone();
+            move |request: Request| ui::static_or_not_found(dir.clone(), request)
+        })
         .with_state(state);
 
     let cors = (!settings.cors_origins.is_empty()).then(|| {

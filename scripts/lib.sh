@@ -1,0 +1,62 @@
+# Shared helpers for Payday's scripts. Source it: `source scripts/lib.sh`.
+# Tools live under .tools/ (git-ignored) and are installed once, at pinned versions.
+
+TOOLS_DIR="${TOOLS_DIR:-$PWD/.tools}"
+VENV="$TOOLS_DIR/venv"
+mkdir -p "$TOOLS_DIR"
+
+log() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[1;31merror: %s\033[0m\n' "$*" >&2; exit 1; }
+
+# Commands to run when the calling script exits (servers to stop), last registered first.
+_EXIT_HOOKS=()
+on_exit() { _EXIT_HOOKS+=("$1"); }
+_run_exit_hooks() {
+  local i
+  for ((i = ${#_EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${_EXIT_HOOKS[$i]}" || true; done
+}
+trap _run_exit_hooks EXIT
+
+# A free TCP port on 127.0.0.1.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_for_http URL [seconds]: polls until the URL answers (any status) or fails after the timeout.
+wait_for_http() {
+  local url=$1 timeout=${2:-30} start=$SECONDS
+  until curl -s -o /dev/null "$url"; do
+    (( SECONDS - start > timeout )) && die "$url did not come up within ${timeout}s"
+    sleep 0.2
+  done
+}
+
+# The Python venv for test tools (moto, linters), created on first use.
+ensure_venv() {
+  [[ -x "$VENV/bin/python" ]] || { log "creating Python venv at $VENV"; python3 -m venv "$VENV"; }
+}
+
+# pip_pinned PACKAGE==VERSION [...]: installs into the venv unless already at that version.
+pip_pinned() {
+  ensure_venv
+  local spec missing=()
+  for spec in "$@"; do
+    local name=${spec%%==*} want=${spec##*==}
+    name=${name%%[*}
+    local have
+    have=$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | awk '/^Version:/{print $2}')
+    [[ "$have" == "$want" ]] || missing+=("$spec")
+  done
+  if ((${#missing[@]})); then
+    log "pip install ${missing[*]}"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${missing[@]}"
+  fi
+}
+
+# cargo_pinned CRATE VERSION [BINARY] [extra cargo install args...]: installs unless `BINARY --version` matches.
+cargo_pinned() {
+  local crate=$1 version=$2 bin=${3:-$1}
+  shift 3 || shift $#
+  if ! "$bin" --version 2>/dev/null | grep -q "$version"; then
+    log "cargo install $crate $version (first run only; this takes a while)"
+    cargo install "$crate" --version "$version" "$@"
+  fi
+}
