@@ -42,4 +42,7 @@ cargo test --workspace --all-targets --locked
 # --- Section: web UI build and browser end-to-end tests ------------------------------------------------------
 # (the frontend work adds its build + headless Chromium suite here)
 
+# --- Section: infrastructure and delivery (templates, policy, Dockerfile/compose/workflows, scripts on moto) ---
+bash scripts/test-infra.sh
+
 log "all suites passed"
