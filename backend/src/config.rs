@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use secrecy::SecretString;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StoreKind {
@@ -16,6 +17,10 @@ pub enum StoreKind {
     Embedded,
     /// In-process only; everything is lost on exit. For tests and demos.
     Memory,
+    /// Amazon DynamoDB (one table; region, credentials and `AWS_ENDPOINT_URL` from the standard AWS chain).
+    Dynamodb,
+    /// MongoDB (or a wire-compatible server) at `PAYDAY_MONGODB_URI`.
+    Mongodb,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +93,18 @@ pub struct Settings {
     /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy/ALB).
     #[arg(long, env = "PAYDAY_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    /// DynamoDB table name (with `--store dynamodb`).
+    #[arg(long, env = "PAYDAY_DYNAMODB_TABLE", default_value = "payday")]
+    pub dynamodb_table: String,
+
+    /// MongoDB connection string (with `--store mongodb`). A secret: it may hold a password; never logged.
+    #[arg(long, env = "PAYDAY_MONGODB_URI", value_parser = parse_secret, hide_env_values = true)]
+    pub mongodb_uri: Option<SecretString>,
+
+    /// MongoDB database name (with `--store mongodb`).
+    #[arg(long, env = "PAYDAY_MONGODB_DATABASE", default_value = "payday")]
+    pub mongodb_database: String,
 }
 
 impl Settings {
@@ -108,6 +125,9 @@ impl Settings {
             issuer: None,
             static_dir: None,
             trust_forwarded_for: false,
+            dynamodb_table: "payday".into(),
+            mongodb_uri: None,
+            mongodb_database: "payday".into(),
         }
     }
 
@@ -125,4 +145,9 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.addr))
     }
+}
+
+/// Clap value parser for secrets: the value goes straight into a [`SecretString`] (redacted in `Debug`).
+fn parse_secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(value))
 }

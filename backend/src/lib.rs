@@ -52,12 +52,14 @@ impl AppState {
                 let ttl = std::time::Duration::from_secs(settings.access_token_ttl_secs);
                 let issuer = match settings.store {
                     StoreKind::Memory => LocalIssuer::ephemeral(settings.local_issuer(), ttl)?,
-                    StoreKind::Embedded => LocalIssuer::load_or_create(
-                        &settings.data_dir,
-                        settings.local_issuer(),
-                        ttl,
-                    )
-                    .context("loading the local signing key")?,
+                    StoreKind::Embedded | StoreKind::Dynamodb | StoreKind::Mongodb => {
+                        LocalIssuer::load_or_create(
+                            &settings.data_dir,
+                            settings.local_issuer(),
+                            ttl,
+                        )
+                        .context("loading the local signing key")?
+                    }
                 };
                 let verifier = Verifier::new(
                     issuer.jwks(),

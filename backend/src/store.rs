@@ -20,7 +20,11 @@ use uuid::Uuid;
 
 use crate::config::{Settings, StoreKind};
 
+#[cfg(feature = "dynamodb")]
+pub mod dynamodb;
 pub mod memory;
+#[cfg(feature = "mongodb")]
+pub mod mongodb;
 pub mod sqlite;
 
 /// The owner of a record: the verified token's `sub`.
@@ -236,6 +240,38 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
             let path = settings.data_dir.join("payday.db");
             Arc::new(sqlite::SqliteStore::open(&path).await?)
         }
+        #[cfg(feature = "dynamodb")]
+        StoreKind::Dynamodb => {
+            Arc::new(dynamodb::DynamoStore::connect(settings.dynamodb_table.clone()).await)
+        }
+        #[cfg(feature = "mongodb")]
+        StoreKind::Mongodb => {
+            use anyhow::Context as _;
+            let uri = settings
+                .mongodb_uri
+                .as_ref()
+                .context("PAYDAY_MONGODB_URI is required with PAYDAY_STORE=mongodb")?;
+            Arc::new(mongodb::MongoStore::connect(uri, &settings.mongodb_database).await?)
+        }
+        #[allow(unreachable_patterns)]
+        other => anyhow::bail!(
+            "this build has no {other:?} store: enable the cargo feature named after it"
+        ),
+    })
+}
+
+/// Creates what the configured store needs before first use (DynamoDB table, MongoDB indexes); idempotent.
+/// For local use and tests — in AWS the infrastructure creates them. The embedded store migrates itself.
+pub async fn init(settings: &Settings) -> anyhow::Result<String> {
+    Ok(match settings.store {
+        #[cfg(feature = "dynamodb")]
+        StoreKind::Dynamodb => {
+            let store = dynamodb::DynamoStore::connect(settings.dynamodb_table.clone()).await;
+            store.create_table().await?;
+            store.describe()
+        }
+        // Connecting creates the indexes (and, for the embedded store, applies migrations).
+        _ => connect(settings).await?.describe(),
     })
 }
 

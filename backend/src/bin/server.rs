@@ -2,7 +2,8 @@
 //!
 //! Run: `cargo run -p backend --bin server` (or `make run`), configured by `PAYDAY_*` variables or flags —
 //! see `server --help`. On SIGTERM/SIGINT it stops accepting connections and gives in-flight requests
-//! `PAYDAY_SHUTDOWN_GRACE_SECS` to finish before exiting.
+//! `PAYDAY_SHUTDOWN_GRACE_SECS` to finish before exiting. `server init-store` creates the configured store's
+//! DynamoDB table or MongoDB indexes (idempotent) and exits.
 
 use std::net::SocketAddr;
 
@@ -15,12 +16,31 @@ use clap::Parser;
 struct Cli {
     #[command(flatten)]
     settings: Settings,
+    /// What to do; with none, serve.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Create the configured store's table / indexes for local use (idempotent), then exit. In AWS the
+    /// infrastructure templates create them.
+    InitStore,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Cli { settings } = Cli::parse();
+    let Cli { settings, command } = Cli::parse();
     telemetry::init(settings.log_format, &settings.log);
+    if let Some(Command::InitStore) = command {
+        let described = backend::store::init(&settings)
+            .await
+            .context("initialising the store")?;
+        println!("Store ready: {described}");
+        return Ok(());
+    }
 
     let state = AppState::build(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.addr)

@@ -1,0 +1,165 @@
+//! Failure behaviour of the cloud stores, against the real `server` binary and an emulator process each test
+//! starts for itself (so stopping it never disturbs other tests):
+//!
+//! - store hung (SIGSTOP): API calls answer 503 + `Retry-After` + our JSON error well within the 10 s request
+//!   timeout, and `/readyz` says not ready;
+//! - store back (SIGCONT): the same server process serves again, by itself;
+//! - store down (SIGKILL): 503 again, quickly; restarted on the same port: the same server process recovers.
+
+mod cloud_env;
+
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use cloud_env::{Emulator, EmulatorKind, Server, start_server, store_env, unique_name};
+
+/// The server's request timeout: a 503 must come before it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn register(client: &Client, server: &Server, email: &str) -> String {
+    let credentials = json!({"email": email, "password": "correct horse battery"});
+    let response = client
+        .post(format!("{}/api/v1/auth/register", server.base))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let tokens: Value = client
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn list_tasks(client: &Client, server: &Server, token: &str) -> reqwest::Response {
+    client
+        .get(format!("{}/api/v1/tasks", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Asserts the store-down answer: 503, `Retry-After`, our JSON error shape, in time. Returns the time taken.
+async fn assert_unavailable(client: &Client, server: &Server, token: &str, what: &str) -> Duration {
+    let started = Instant::now();
+    let response = list_tasks(client, server, token).await;
+    let elapsed = started.elapsed();
+    assert_eq!(
+        response.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "store {what}: after {elapsed:?}"
+    );
+    assert!(
+        response.headers().contains_key("retry-after"),
+        "503 carries Retry-After"
+    );
+    let body: Value = response.json().await.expect("JSON error body");
+    assert_eq!(body["code"], "unavailable", "{body}");
+    assert!(body["request_id"].is_string(), "{body}");
+    assert!(
+        elapsed < REQUEST_TIMEOUT - Duration::from_secs(2),
+        "store failure took {elapsed:?}: it must surface well before the request timeout"
+    );
+    let ready = client
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE, "/readyz");
+    elapsed
+}
+
+/// Polls until the API answers 200 again (the server recovers by itself); returns the time it took.
+async fn assert_recovers(client: &Client, server: &Server, token: &str) -> (Duration, Value) {
+    let started = Instant::now();
+    loop {
+        let response = list_tasks(client, server, token).await;
+        if response.status() == StatusCode::OK {
+            let ready = client
+                .get(format!("{}/readyz", server.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(ready.status(), StatusCode::OK, "/readyz after recovery");
+            return (started.elapsed(), response.json().await.unwrap());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server did not recover; last status {}",
+            response.status()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn store_outages_are_503_and_the_server_recovers(backend: &str, kind: EmulatorKind) {
+    let Some(mut emulator) = Emulator::start(kind) else {
+        return;
+    };
+    let env = store_env(backend, &emulator.endpoint(), &unique_name("payday"));
+    let server = start_server(&env).await;
+    let client = Client::new();
+    let token = register(&client, &server, "fault@example.com").await;
+    let created = client
+        .post(format!("{}/api/v1/tasks", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"title": "survives"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+
+    // Hung store: connections stay open, nothing answers.
+    emulator.freeze();
+    let hung = assert_unavailable(&client, &server, &token, "hung").await;
+    emulator.thaw();
+    let (thawed, page) = assert_recovers(&client, &server, &token).await;
+    assert_eq!(page["items"][0]["title"], "survives");
+
+    // Store down: connections refused.
+    emulator.kill();
+    let down = assert_unavailable(&client, &server, &token, "down").await;
+    emulator.restart();
+    if kind == EmulatorKind::Moto {
+        // moto keeps nothing across a restart; recreate the table as the infrastructure would.
+        let data = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("init-store")
+            .env("PAYDAY_DATA_DIR", data.path())
+            .env("PAYDAY_LOG", "warn")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let (restarted, page) = assert_recovers(&client, &server, &token).await;
+    if kind == EmulatorKind::Secantus {
+        assert_eq!(page["items"][0]["title"], "survives", "data kept on disk");
+    }
+    eprintln!(
+        "{backend}: hung → 503 in {hung:?}, recovered {thawed:?} after SIGCONT; down → 503 in {down:?}, \
+         recovered {restarted:?} after restart"
+    );
+}
+
+#[cfg(feature = "dynamodb")]
+#[tokio::test]
+async fn dynamodb_outages_are_503_within_the_timeout_and_the_server_recovers() {
+    store_outages_are_503_and_the_server_recovers("dynamodb", EmulatorKind::Moto).await;
+}
+
+#[cfg(feature = "mongodb")]
+#[tokio::test]
+async fn mongodb_outages_are_503_within_the_timeout_and_the_server_recovers() {
+    store_outages_are_503_and_the_server_recovers("mongodb", EmulatorKind::Secantus).await;
+}
