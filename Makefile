@@ -6,18 +6,21 @@ CARGO ?= cargo
 
 .PHONY: run test lint fmt check-wasm
 
-## run: start Payday at http://127.0.0.1:3000 (embedded store in ./data, local sign-in)
+## run: build the web UI, then start Payday at http://127.0.0.1:3000 (embedded store in ./data, local sign-in)
 run:
-	$(CARGO) run --release -p backend --bin server
+	bash scripts/build-ui.sh
+	$(CARGO) run --release -p backend --bin server -- --static-dir frontend/dist
 
 ## test: every test suite (unit, API over real HTTP, store contract, crash safety)
 test:
 	bash scripts/test.sh
 
-## lint: formatting, clippy with warnings as errors, and the shared crate's wasm32 build
+## lint: formatting, clippy with warnings as errors (every member on the host, the web UI also for wasm32),
+## and the shared crate's wasm32 build
 lint: check-wasm
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
 check-wasm:
 	@rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown

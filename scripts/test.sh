@@ -40,7 +40,8 @@ log "cargo test"
 cargo test --workspace --all-targets --locked
 
 # --- Section: web UI build and browser end-to-end tests ------------------------------------------------------
-# (the frontend work adds its build + headless Chromium suite here)
+# Release build (sizes checked against the budget), then headless Chromium against the real server.
+bash scripts/test-e2e.sh
 
 # --- Section: infrastructure and delivery (templates, policy, Dockerfile/compose/workflows, scripts on moto) ---
 bash scripts/test-infra.sh

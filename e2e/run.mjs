@@ -1,0 +1,369 @@
+// Payday's browser end-to-end tests: headless Debian Chromium (playwright-core) against the real server that
+// scripts/test-e2e.sh starts. Steps run in order as one user's story; each waits on the page (Playwright's
+// auto-waiting locators, or polling with a deadline) — never a fixed sleep. Screenshots of every main screen go
+// to test-output/screenshots/; the navigation-to-interactive timing goes to test-output/timings.json.
+//
+// Env: BASE_URL (the server), CHROMIUM (default /usr/bin/chromium), OUT (default ../test-output).
+import { chromium } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
+
+const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
+const OUT = resolve(process.env.OUT ?? new URL('../test-output', import.meta.url).pathname);
+const SHOTS = join(OUT, 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+const STEP_TIMEOUT = 30_000;
+
+const email = `e2e-${Date.now()}@example.com`;
+const password = 'correct horse battery';
+
+// Dates relative to "today" in the browser and the server (both UTC here: the user's time zone defaults to UTC
+// and the test run sets TZ=UTC for the browser).
+const iso = (d) => d.toISOString().slice(0, 10);
+const today = new Date();
+const inDays = (n) => iso(new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + n)));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+context.setDefaultTimeout(STEP_TIMEOUT);
+const page = await context.newPage();
+const problems = [];
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+
+// The API, called directly as the same user (own tokens), to compare against what the page shows.
+async function api(path, init = {}) {
+  const res = await fetch(`${BASE}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const body = res.status === 204 ? null : await res.json();
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+let token;
+async function summary() {
+  if (!token) {
+    token = (await api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) })).access_token;
+  }
+  return api('/api/v1/budget/summary', { headers: { authorization: `Bearer ${token}` } });
+}
+
+// Polls `check` until it stops throwing, or fails with its last error after `ms`.
+async function eventually(check, ms = STEP_TIMEOUT) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { return await check(); } catch (e) {
+      if (Date.now() > end) throw e;
+      await page.waitForTimeout(100); // a polling interval, not a wait for something to happen
+    }
+  }
+}
+
+const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const setAside = page.getByTestId('set-aside');
+const items = page.getByTestId('task-item');
+const nav = (name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+const results = [];
+async function step(name, body) {
+  const start = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true, ms: Date.now() - start });
+    console.log(`  ok   ${name} (${Date.now() - start} ms)`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(`  FAIL ${name}\n${error.stack ?? error}`);
+    await shot(`FAILED-${name.replace(/\W+/g, '-')}`).catch(() => {});
+    throw error;
+  }
+}
+
+let failed = false;
+try {
+  await step('sign up', async () => {
+    await page.goto(BASE);
+    await page.getByRole('heading', { name: 'Sign in to Payday' }).waitFor();
+    await shot('sign-in');
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // Field errors appear next to their fields, before any request.
+    await page.locator('#password-error').filter({ hasText: 'at least 8' }).waitFor();
+    await page.locator('#email-error').filter({ hasText: 'e-mail' }).waitFor();
+    await shot('sign-up-errors');
+    await page.getByLabel('Name').fill('Eddie');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await setAside.waitFor();
+    assert.equal(await setAside.getAttribute('data-amount'), '0');
+    await page.getByText('Start here').waitFor();
+    await shot('home-empty');
+  });
+
+  await step('sign out and sign in again', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Payday' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('wrong password!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: /./ }).first().waitFor();
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await setAside.waitFor();
+  });
+
+  await step('tasks: add, reject empty, edit, cancel edit, complete, filter, delete, clear completed', async () => {
+    await nav('Tasks').click();
+    await page.getByText('No tasks yet').waitFor();
+    await page.keyboard.press('n'); // shortcut focuses the new-task field
+    const input = page.locator('#new-task');
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.id), 'new-task'));
+    await input.fill('  Pay rent  ');
+    await input.press('Enter');
+    await input.fill('Call the bank');
+    await input.press('Enter');
+    await input.fill('   ');
+    await input.press('Enter');
+    await page.locator('.todo-count').filter({ hasText: '2 items left' }).waitFor();
+    await eventually(async () => assert.deepEqual(await items.locator('.title').allInnerTexts(), ['Pay rent', 'Call the bank']));
+    // Saved: both have real ids now (no pending placeholders).
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+
+    // Double-click to edit, Enter saves (trimmed).
+    await items.filter({ hasText: 'Call the bank' }).locator('.title').dblclick();
+    await page.locator('input.edit').fill(' Call the bank about fees ');
+    await page.locator('input.edit').press('Enter');
+    await items.locator('.title', { hasText: 'Call the bank about fees' }).waitFor();
+    // Escape cancels.
+    await items.filter({ hasText: 'Pay rent' }).locator('.title').dblclick();
+    await page.locator('input.edit').fill('Something else');
+    await page.locator('input.edit').press('Escape');
+    await items.locator('.title', { hasText: 'Pay rent' }).waitFor();
+    assert.equal(await page.locator('input.edit').count(), 0);
+
+    // Complete one.
+    await page.getByRole('checkbox', { name: 'Done: Pay rent' }).check();
+    await page.locator('.todo-count').filter({ hasText: '1 item left' }).waitFor();
+
+    // Filters live in the URL.
+    await page.getByRole('link', { name: 'Active', exact: true }).click();
+    await page.waitForURL('**/tasks/active');
+    await eventually(async () => assert.deepEqual(await items.locator('.title').allInnerTexts(), ['Call the bank about fees']));
+    await page.getByRole('link', { name: 'Completed', exact: true }).click();
+    await page.waitForURL('**/tasks/completed');
+    await eventually(async () => assert.deepEqual(await items.locator('.title').allInnerTexts(), ['Pay rent']));
+    await page.reload();
+    await eventually(async () => assert.deepEqual(await items.locator('.title').allInnerTexts(), ['Pay rent']));
+    await page.getByRole('link', { name: 'All', exact: true }).click();
+    await eventually(async () => assert.equal(await items.count(), 2));
+
+    // Search (and `/` focuses it).
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('/');
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.id), 'task-search'));
+    await page.keyboard.type('bank');
+    await eventually(async () => assert.deepEqual(await items.locator('.title').allInnerTexts(), ['Call the bank about fees']));
+    assert.match(page.url(), /q=bank/);
+    await page.locator('#task-search').press('Escape');
+    await eventually(async () => assert.equal(await items.count(), 2));
+
+    // Delete one, then clear the completed one.
+    await page.getByRole('button', { name: 'Delete Call the bank about fees' }).click();
+    await eventually(async () => assert.equal(await items.count(), 1));
+    await page.getByRole('button', { name: 'Clear completed' }).click();
+    await page.getByText('No tasks yet').waitFor();
+
+    // A task due before payday, for the dashboard.
+    await page.locator('#new-due').fill(inDays(1));
+    await page.locator('#new-priority').selectOption('high');
+    await input.fill('Renew passport');
+    await input.press('Enter');
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await page.locator('#new-due').fill('');
+    await input.fill('Book dentist');
+    await input.press('Enter');
+    await eventually(async () => assert.equal(await items.count(), 2));
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await shot('tasks');
+  });
+
+  await step('add a pay schedule (with a live preview)', async () => {
+    await nav('Pay').click();
+    await page.getByRole('button', { name: 'Add pay schedule' }).click();
+    const form = page.getByRole('form', { name: 'New pay schedule' });
+    await form.getByLabel('Name').fill('Salary');
+    await form.getByLabel('Take-home pay').fill('2,000');
+    await form.getByLabel('How often').selectOption('biweekly');
+    await form.getByLabel('A recent or upcoming payday').fill(inDays(7));
+    await form.getByLabel('If payday falls on a weekend').selectOption('none');
+    await form.locator('.preview').filter({ hasText: /·/ }).waitFor();
+    await shot('pay-schedule-form');
+    await form.getByRole('button', { name: 'Add pay schedule' }).click();
+    await page.getByTestId('schedule').filter({ hasText: 'Salary' }).waitFor();
+    await shot('pay-schedules');
+  });
+
+  await step('add bills (with recurrence picker and preview)', async () => {
+    await nav('Bills').click();
+    const add = async (name, amount, kind, fill) => {
+      await page.getByRole('button', { name: 'Add bill' }).first().click();
+      const form = page.getByRole('form', { name: 'New bill' });
+      await form.getByLabel('Name').fill(name);
+      await form.getByLabel(/^Amount/).fill(amount);
+      await form.getByLabel('How often').selectOption(kind);
+      await fill(form);
+      await form.locator('.preview').filter({ hasText: /\d/ }).waitFor();
+      await form.getByRole('button', { name: 'Add bill' }).click();
+      await page.getByTestId('bill').filter({ hasText: name }).waitFor();
+    };
+    // An invalid amount is caught next to its field.
+    await page.getByRole('button', { name: 'Add bill' }).first().click();
+    const form = page.getByRole('form', { name: 'New bill' });
+    await form.getByLabel('Name').fill('Oops');
+    await form.getByLabel(/^Amount/).fill('12.345');
+    await form.getByRole('button', { name: 'Add bill' }).click();
+    await form.locator('.field-error').filter({ hasText: 'decimal' }).waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    await add('Phone', '45.50', 'once', (f) => f.getByLabel('Due on', { exact: true }).fill(inDays(2)));
+    await add('Internet', '60', 'weekly', (f) => f.getByLabel(/One due date/).fill(inDays(3)));
+    await add('Insurance', '600', 'yearly', async (f) => {
+      await f.getByLabel('Month', { exact: true }).selectOption('2');
+      await f.getByLabel('Day of the month').selectOption('last');
+    });
+    await shot('bills');
+  });
+
+  await step("dashboard's set-aside number equals the API's", async () => {
+    await nav('Before payday').click();
+    await setAside.waitFor();
+    const api = await summary();
+    assert.ok(api.set_aside_now > 0, 'bills are due before payday');
+    assert.equal(Number(await setAside.getAttribute('data-amount')), api.set_aside_now);
+    const shown = await setAside.innerText();
+    const expected = await page.evaluate((n) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(n / 100), api.set_aside_now);
+    assert.equal(shown, expected);
+    const list = page.locator('.due-list');
+    for (const name of ['Phone', 'Internet', 'Renew passport']) await list.getByText(name, { exact: true }).waitFor();
+    assert.equal(await list.getByText('Book dentist').count(), 0, 'undated tasks are not "before payday"');
+    await shot('home');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('home-phone');
+    await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
+  await step('marking a bill paid lowers the number (and unticking restores it)', async () => {
+    const before = Number(await setAside.getAttribute('data-amount'));
+    await page.getByRole('checkbox', { name: 'Phone paid' }).check();
+    await eventually(async () => assert.equal(Number(await setAside.getAttribute('data-amount')), before - 4550));
+    await eventually(async () => assert.equal((await summary()).set_aside_now, before - 4550));
+    await page.getByRole('checkbox', { name: 'Phone paid' }).uncheck();
+    await eventually(async () => assert.equal((await summary()).set_aside_now, before));
+    await eventually(async () => assert.equal(Number(await setAside.getAttribute('data-amount')), before));
+    await page.getByRole('checkbox', { name: 'Phone paid' }).check();
+    await eventually(async () => assert.equal((await summary()).set_aside_now, before - 4550));
+    await eventually(async () => assert.equal(Number(await setAside.getAttribute('data-amount')), before - 4550));
+    await shot('home-paid');
+  });
+
+  await step('a task ticked on the dashboard is completed', async () => {
+    await page.getByRole('checkbox', { name: 'Renew passport done' }).check();
+    await page.locator('.row.task.done').filter({ hasText: 'Renew passport' }).waitFor();
+    await eventually(async () => {
+      const res = await api('/api/v1/tasks?status=completed', { headers: { authorization: `Bearer ${token}` } });
+      assert.deepEqual(res.items.map((t) => t.title), ['Renew passport']);
+    });
+  });
+
+  await step('settings: a balance adds the projection with its lowest point', async () => {
+    await nav('Settings').click();
+    await page.getByLabel(/Current balance/).fill('abc');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#balance-error').filter({ hasText: /number/ }).waitFor();
+    await page.getByLabel(/Current balance/).fill('500');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    await shot('settings');
+    await nav('Before payday').click();
+    await page.getByTestId('lowest-point').waitFor();
+    await shot('home-projection');
+  });
+
+  await step('reload and stay signed in', async () => {
+    const amount = await setAside.getAttribute('data-amount');
+    await page.reload();
+    await setAside.waitFor();
+    assert.equal(await setAside.getAttribute('data-amount'), amount);
+    assert.equal(await page.getByRole('heading', { name: 'Sign in to Payday' }).count(), 0);
+  });
+
+  await step('an expired access token is refreshed, and the rotated refresh token kept', async () => {
+    const before = await page.evaluate(() => JSON.parse(localStorage.getItem('payday.session')));
+    await page.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('payday.session'));
+      s.expires_at = Date.now() - 1000;
+      localStorage.setItem('payday.session', JSON.stringify(s));
+    });
+    await page.reload();
+    await setAside.waitFor();
+    const after = await page.evaluate(() => JSON.parse(localStorage.getItem('payday.session')));
+    assert.notEqual(after.refresh_token, before.refresh_token);
+    assert.ok(after.expires_at > Date.now());
+    await page.reload();
+    await setAside.waitFor();
+  });
+
+  await step('sign out', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Payday' }).waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('payday.session')), null);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Payday' }).waitFor();
+  });
+
+  await step('time from navigation to an interactive dashboard', async () => {
+    // Signed in through the API so only the page load is timed; a fresh context each run means a cold cache.
+    const session = await api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
+    const runs = [];
+    for (let i = 0; i < 5; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 }, timezoneId: 'UTC' });
+      const p = await ctx.newPage();
+      await p.goto(`${BASE}/healthz`);
+      await p.evaluate((s) => localStorage.setItem('payday.session', JSON.stringify(s)), {
+        access_token: session.access_token, refresh_token: session.refresh_token,
+        expires_at: Date.now() + session.expires_in * 1000, email,
+      });
+      await p.goto(BASE);
+      // Interactive: the number is shown and the bill checkboxes accept input.
+      await p.getByRole('checkbox', { name: 'Phone paid' }).waitFor();
+      const t = await p.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        return { interactive: performance.now(), domContentLoaded: nav.domContentLoadedEventEnd, transferred: performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, nav.transferSize) };
+      });
+      runs.push(t);
+      await ctx.close();
+    }
+    const sorted = runs.map((r) => r.interactive).sort((a, b) => a - b);
+    const timing = { runs, median_ms: sorted[2], min_ms: sorted[0], max_ms: sorted[4] };
+    writeFileSync(join(OUT, 'timings.json'), JSON.stringify(timing, null, 2));
+    console.log(`       navigation → interactive dashboard: median ${timing.median_ms.toFixed(0)} ms (min ${timing.min_ms.toFixed(0)}, max ${timing.max_ms.toFixed(0)})`);
+  });
+
+  const real = problems.filter((p) => !/status of 4\d\d/.test(p));
+  assert.deepEqual(real, [], 'no page errors');
+} catch {
+  failed = true;
+} finally {
+  await browser.close();
+}
+const passed = results.filter((r) => r.ok).length;
+console.log(`${passed} of ${results.length} steps passed${failed ? ' — FAILED' : ''}; screenshots in ${SHOTS}`);
+if (problems.length) console.log(`browser console:\n  ${problems.join('\n  ')}`);
+process.exit(failed ? 1 : 0);

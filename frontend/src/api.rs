@@ -1,0 +1,609 @@
+//! The typed HTTP client over `shared` DTOs: runtime config, JSON requests with the bearer token, errors decoded
+//! from the `ApiError` wire format and worded for people, and a session that refreshes itself before it expires.
+//!
+//! Sign-in lives behind [`AuthBackend`] (an enum, so the wasm binary keeps static dispatch): local mode talks to
+//! `/api/v1/auth/*`; a Cognito variant can slot in later behind the same screens.
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use leptos::prelude::*;
+use leptos::reactive::owner::LocalStorage;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// `/config.json`, written by the server so one build runs anywhere.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RuntimeConfig {
+    /// Prefix for API calls; empty means the page's own origin.
+    #[serde(default)]
+    pub api_base_url: String,
+    #[serde(default)]
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum AuthConfig {
+    #[default]
+    Local,
+    /// A mode this build does not know yet (e.g. `cognito` before that lands).
+    #[serde(other)]
+    Unsupported,
+}
+
+/// Loads `/config.json`; a missing file (a dev server without it) means the defaults: same origin, local sign-in.
+pub async fn load_config() -> RuntimeConfig {
+    let default = RuntimeConfig {
+        api_base_url: String::new(),
+        auth: AuthConfig::Local,
+    };
+    match fetch("GET", "/config.json", None, None).await {
+        Ok((200, body)) => serde_json::from_str(&body).unwrap_or(default),
+        _ => default,
+    }
+}
+
+/// Anything that went wrong talking to the API, ready to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UiError {
+    /// The request never got an HTTP answer.
+    Network,
+    Api {
+        status: u16,
+        error: ApiError,
+    },
+    /// The answer was not what this build expects (a server/UI version mismatch).
+    Decode,
+}
+
+impl UiError {
+    /// One sentence for people.
+    pub fn message(&self) -> String {
+        match self {
+            UiError::Network => "Can't reach Payday. Check your connection and try again.".into(),
+            UiError::Decode => {
+                "Payday sent an answer this page doesn't understand. Reload the page to update it."
+                    .into()
+            }
+            UiError::Api { status, error } => describe(*status, error),
+        }
+    }
+
+    /// The message for one field (`amount`, `recurrence.day`), from a 422.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            UiError::Api { error, .. } => error.fields.as_ref()?.get(name).cloned(),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            UiError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Words for an API error: the server's own message for 4xx (it is written for people), a reference for 5xx.
+pub fn describe(status: u16, error: &ApiError) -> String {
+    let reference = error
+        .request_id
+        .as_deref()
+        .map(|id| format!(" (reference {})", id.get(..8).unwrap_or(id)))
+        .unwrap_or_default();
+    match (status, error.code.as_str()) {
+        (409, "version_conflict") => {
+            "Someone changed this in another window first. The latest version is shown; make your change again."
+                .into()
+        }
+        (429, _) => "Too many attempts. Wait a minute, then try again.".into(),
+        (422, _) if error.fields.as_ref().is_some_and(|f| !f.is_empty()) => {
+            let fields = error.fields.as_ref().map(|f| f.len()).unwrap_or(0);
+            if fields == 1 {
+                "One field needs fixing — see the message next to it.".into()
+            } else {
+                format!("{fields} fields need fixing — see the messages next to them.")
+            }
+        }
+        (500.., _) => format!("Something went wrong on our side. Please try again{reference}."),
+        _ if !error.message.is_empty() => {
+            let mut message = error.message.clone();
+            if !message.ends_with('.') {
+                message.push('.');
+            }
+            message
+        }
+        _ => format!("The request failed with status {status}{reference}."),
+    }
+}
+
+/// A signed-in session as kept in localStorage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// When the access token expires, in ms since the epoch.
+    pub expires_at: f64,
+    pub email: String,
+}
+
+const SESSION_KEY: &str = "payday.session";
+/// Refresh this long before the access token expires.
+pub const REFRESH_MARGIN_MS: f64 = 60_000.0;
+
+impl Session {
+    fn from_tokens(tokens: TokenResponse, email: String) -> Session {
+        Session {
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            expires_at: now_ms() + tokens.expires_in as f64 * 1000.0,
+            email,
+        }
+    }
+
+    pub fn load() -> Option<Session> {
+        let raw = storage()?.get_item(SESSION_KEY).ok()??;
+        serde_json::from_str(&raw).ok()
+    }
+
+    pub fn save(session: Option<&Session>) {
+        let Some(storage) = storage() else { return };
+        match session.and_then(|s| serde_json::to_string(s).ok()) {
+            Some(json) => storage.set_item(SESSION_KEY, &json).ok(),
+            None => storage.remove_item(SESSION_KEY).ok(),
+        };
+    }
+
+    pub fn needs_refresh(&self, now: f64) -> bool {
+        self.expires_at - now < REFRESH_MARGIN_MS
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// How this deployment signs people in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthBackend {
+    /// Payday's own accounts: `/api/v1/auth/{register,login,refresh,logout}`.
+    Local { base: String },
+}
+
+impl AuthBackend {
+    pub fn from_config(config: &RuntimeConfig) -> Result<AuthBackend, String> {
+        match config.auth {
+            AuthConfig::Local => Ok(AuthBackend::Local {
+                base: config.api_base_url.trim_end_matches('/').to_owned(),
+            }),
+            AuthConfig::Unsupported => Err(
+                "This Payday server uses a sign-in method this page does not support yet.".into(),
+            ),
+        }
+    }
+
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        name: Option<String>,
+    ) -> Result<Session, UiError> {
+        match self {
+            AuthBackend::Local { base } => {
+                let body = RegisterRequest {
+                    email: email.to_owned(),
+                    password: password.to_owned(),
+                    name,
+                };
+                let _: serde_json::Value =
+                    json(send(base, "POST", "/api/v1/auth/register", &body, None).await?)?;
+                self.sign_in(email, password).await
+            }
+        }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session, UiError> {
+        match self {
+            AuthBackend::Local { base } => {
+                let body = LoginRequest {
+                    email: email.to_owned(),
+                    password: password.to_owned(),
+                };
+                let tokens: TokenResponse =
+                    json(send(base, "POST", "/api/v1/auth/login", &body, None).await?)?;
+                Ok(Session::from_tokens(
+                    tokens,
+                    shared::auth::normalize_email(email),
+                ))
+            }
+        }
+    }
+
+    /// Trades the refresh token for new tokens. The old refresh token stops working.
+    pub async fn refresh(&self, session: &Session) -> Result<Session, UiError> {
+        match self {
+            AuthBackend::Local { base } => {
+                let body = RefreshRequest {
+                    refresh_token: session.refresh_token.clone(),
+                };
+                let tokens: TokenResponse =
+                    json(send(base, "POST", "/api/v1/auth/refresh", &body, None).await?)?;
+                Ok(Session::from_tokens(tokens, session.email.clone()))
+            }
+        }
+    }
+
+    /// Revokes the refresh token on the server; failures are ignored (the session is dropped locally anyway).
+    pub async fn sign_out(&self, session: &Session) {
+        match self {
+            AuthBackend::Local { base } => {
+                let body = RefreshRequest {
+                    refresh_token: session.refresh_token.clone(),
+                };
+                let _ = send(base, "POST", "/api/v1/auth/logout", &body, None).await;
+            }
+        }
+    }
+}
+
+type Refreshing = Shared<LocalBoxFuture<'static, Result<Session, UiError>>>;
+
+/// The API client every page uses. `Copy` (its parts live in the reactive arena), so closures can capture it
+/// freely; shared through context.
+#[derive(Clone, Copy)]
+pub struct Api {
+    base: StoredValue<String>,
+    auth: StoredValue<AuthBackend>,
+    /// `None` when signed out. Saved to localStorage by [`Api::watch_session`].
+    pub session: RwSignal<Option<Session>>,
+    /// Set when the session ended on its own (refresh refused), to tell the user why they see the sign-in page.
+    pub ended: RwSignal<Option<String>>,
+    /// The refresh in flight, shared by every caller that needs it (a browser-only value, hence local storage).
+    refreshing: StoredValue<Option<Refreshing>, LocalStorage>,
+}
+
+impl Api {
+    pub fn new(config: &RuntimeConfig, auth: AuthBackend) -> Api {
+        Api {
+            base: StoredValue::new(config.api_base_url.trim_end_matches('/').to_owned()),
+            auth: StoredValue::new(auth),
+            session: RwSignal::new(Session::load()),
+            ended: RwSignal::new(None),
+            refreshing: StoredValue::new_local(None),
+        }
+    }
+
+    /// Keeps localStorage in step with the session, follows sign-in/out in other tabs, and refreshes the access
+    /// token shortly before it expires even when the page is idle.
+    pub fn watch_session(&self) {
+        let session = self.session;
+        Effect::new(move |_| Session::save(session.get().as_ref()));
+        let on_storage = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            let stored = Session::load();
+            if stored != session.get_untracked() {
+                session.set(stored);
+            }
+        });
+        window()
+            .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref())
+            .ok();
+        on_storage.forget();
+        let api = *self;
+        Effect::new(move |_| {
+            let Some(current) = session.get() else { return };
+            let delay = (current.expires_at - REFRESH_MARGIN_MS - now_ms()).max(0.0) + 1000.0;
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        let _ = api.token(None).await;
+                    })
+                },
+                std::time::Duration::from_millis(delay as u64),
+            );
+        });
+    }
+
+    /// How this deployment signs people in.
+    pub fn auth(&self) -> AuthBackend {
+        self.auth.get_value()
+    }
+
+    /// A usable access token: refreshed first when it is about to expire, or when `rejected` (a token the server
+    /// just refused with 401) is still the current one. Concurrent callers share one refresh, because each refresh
+    /// token works only once.
+    async fn token(&self, rejected: Option<&str>) -> Result<String, UiError> {
+        // Another tab may have rotated the tokens already.
+        let mut current = self.session.get_untracked();
+        if let Some(stored) = Session::load()
+            && current
+                .as_ref()
+                .is_some_and(|c| c.refresh_token != stored.refresh_token)
+        {
+            self.session.set(Some(stored.clone()));
+            current = Some(stored);
+        }
+        let Some(current) = current else {
+            return Err(signed_out());
+        };
+        let stale = rejected.is_some_and(|t| t == current.access_token);
+        if !stale && !current.needs_refresh(now_ms()) {
+            return Ok(current.access_token);
+        }
+        let pending = self.refreshing.get_value();
+        let pending = match pending {
+            Some(pending) => pending,
+            None => {
+                let auth = self.auth();
+                let future: Refreshing = async move { auth.refresh(&current).await }
+                    .boxed_local()
+                    .shared();
+                self.refreshing.set_value(Some(future.clone()));
+                future
+            }
+        };
+        let result = pending.await;
+        self.refreshing.set_value(None);
+        match result {
+            Ok(fresh) => {
+                if self.session.get_untracked().as_ref() != Some(&fresh) {
+                    self.session.set(Some(fresh.clone()));
+                }
+                Ok(fresh.access_token)
+            }
+            Err(error)
+                if error
+                    .status()
+                    .is_some_and(|s| s == 401 || s == 400 || s == 422) =>
+            {
+                self.end_session("Your session has ended. Please sign in again.");
+                Err(error)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Drops the session locally and says why.
+    pub fn end_session(&self, why: &str) {
+        self.ended.set(Some(why.to_owned()));
+        self.session.set(None);
+    }
+
+    /// Signs out: revokes the refresh token, then forgets the session.
+    pub async fn sign_out(&self) {
+        if let Some(session) = self.session.get_untracked() {
+            self.auth().sign_out(&session).await;
+        }
+        self.ended.set(None);
+        self.session.set(None);
+    }
+
+    /// An authorised request with a JSON body; retried once with fresh tokens after a 401.
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(u16, String), UiError> {
+        let url = format!("{}{path}", self.base.get_value());
+        let token = self.token(None).await?;
+        let (status, text) = fetch(method, &url, body.clone(), Some(&token)).await?;
+        if status != 401 {
+            return check(status, text);
+        }
+        let token = self.token(Some(&token)).await?;
+        let (status, text) = fetch(method, &url, body, Some(&token)).await?;
+        if status == 401 {
+            self.end_session("Your session has ended. Please sign in again.");
+        }
+        check(status, text)
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, UiError> {
+        json(self.raw("GET", path, None).await?)
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, UiError> {
+        json(self.raw("POST", path, Some(to_json(body))).await?)
+    }
+
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, UiError> {
+        json(self.raw("PATCH", path, Some(to_json(body))).await?)
+    }
+
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, UiError> {
+        json(self.raw("PUT", path, Some(to_json(body))).await?)
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<(), UiError> {
+        self.raw("DELETE", path, None).await.map(|_| ())
+    }
+}
+
+fn signed_out() -> UiError {
+    UiError::Api {
+        status: 401,
+        error: ApiError {
+            code: "unauthorized".into(),
+            message: "Please sign in".into(),
+            request_id: None,
+            fields: None,
+        },
+    }
+}
+
+fn to_json<B: Serialize>(body: &B) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
+fn json<T: DeserializeOwned>((_, text): (u16, String)) -> Result<T, UiError> {
+    let text = if text.is_empty() { "null" } else { &text };
+    serde_json::from_str(text).map_err(|_| UiError::Decode)
+}
+
+/// 2xx passes; anything else becomes an [`UiError::Api`] decoded from the body.
+fn check(status: u16, text: String) -> Result<(u16, String), UiError> {
+    if (200..300).contains(&status) {
+        return Ok((status, text));
+    }
+    let error = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
+        code: "http_error".into(),
+        message: String::new(),
+        request_id: None,
+        fields: None,
+    });
+    Err(UiError::Api { status, error })
+}
+
+async fn send<B: Serialize>(
+    base: &str,
+    method: &str,
+    path: &str,
+    body: &B,
+    token: Option<&str>,
+) -> Result<(u16, String), UiError> {
+    let (status, text) =
+        fetch(method, &format!("{base}{path}"), Some(to_json(body)), token).await?;
+    check(status, text)
+}
+
+/// One `fetch`: status and body text, or [`UiError::Network`].
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<(u16, String), UiError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| UiError::Network)?;
+    headers.set("accept", "application/json").ok();
+    if let Some(body) = body {
+        headers.set("content-type", "application/json").ok();
+        init.set_body(&JsValue::from_str(&body));
+    }
+    if let Some(token) = token {
+        headers
+            .set("authorization", &format!("Bearer {token}"))
+            .ok();
+    }
+    init.set_headers(&headers);
+    let request =
+        web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| UiError::Network)?;
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
+        .await
+        .map_err(|_| UiError::Network)?
+        .dyn_into()
+        .map_err(|_| UiError::Network)?;
+    let text = JsFuture::from(response.text().map_err(|_| UiError::Network)?)
+        .await
+        .map_err(|_| UiError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn error(code: &str, message: &str, fields: &[(&str, &str)]) -> ApiError {
+        ApiError {
+            code: code.into(),
+            message: message.into(),
+            request_id: Some("0123456789abcdef".into()),
+            fields: (!fields.is_empty()).then(|| {
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<BTreeMap<_, _>>()
+            }),
+        }
+    }
+
+    #[test]
+    fn every_api_error_reads_as_a_sentence() {
+        assert_eq!(
+            describe(
+                401,
+                &error("invalid_credentials", "Wrong email or password", &[])
+            ),
+            "Wrong email or password."
+        );
+        assert!(describe(409, &error("version_conflict", "stale", &[])).contains("another window"));
+        assert!(describe(429, &error("too_many_attempts", "x", &[])).starts_with("Too many"));
+        let server = describe(500, &error("internal", "boom", &[]));
+        assert!(
+            server.contains("our side") && server.contains("01234567") && !server.contains("boom")
+        );
+        assert!(
+            describe(
+                422,
+                &error("validation_failed", "x", &[("name", "must not be empty")])
+            )
+            .contains("One field")
+        );
+        assert!(describe(404, &error("not_found", "", &[])).contains("404"));
+    }
+
+    #[test]
+    fn field_errors_are_found_by_name() {
+        let e = UiError::Api {
+            status: 422,
+            error: error(
+                "validation_failed",
+                "x",
+                &[("recurrence.day", "must be 1–31")],
+            ),
+        };
+        assert_eq!(e.field("recurrence.day").as_deref(), Some("must be 1–31"));
+        assert_eq!(e.field("name"), None);
+        assert_eq!(UiError::Network.field("name"), None);
+    }
+
+    #[test]
+    fn config_defaults_and_unknown_modes_are_understood() {
+        let local: RuntimeConfig =
+            serde_json::from_str(r#"{"api_base_url":"","auth":{"mode":"local"}}"#).unwrap();
+        assert_eq!(local.auth, AuthConfig::Local);
+        let future: RuntimeConfig = serde_json::from_str(
+            r#"{"api_base_url":"https://api.example.com","auth":{"mode":"cognito"}}"#,
+        )
+        .unwrap();
+        assert_eq!(future.auth, AuthConfig::Unsupported);
+        assert!(AuthBackend::from_config(&future).is_err());
+    }
+
+    #[test]
+    fn a_session_refreshes_a_minute_before_expiry() {
+        let s = Session {
+            access_token: "a".into(),
+            refresh_token: "r".into(),
+            expires_at: 1_000_000.0,
+            email: "e".into(),
+        };
+        assert!(!s.needs_refresh(1_000_000.0 - REFRESH_MARGIN_MS - 1.0));
+        assert!(s.needs_refresh(1_000_000.0 - REFRESH_MARGIN_MS + 1.0));
+    }
+}

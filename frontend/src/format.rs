@@ -1,0 +1,276 @@
+//! Pure formatting and parsing of money, dates and counts. No browser calls, so every rule here is tested on the
+//! host with `cargo test -p frontend`; the browser layer ([`crate::intl`]) adds locale-aware money on top.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use shared::Money;
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `amount` minor units as a plain decimal string with `decimals` places: `-123456, 2` → `"-1234.56"`.
+pub fn decimal(amount: Money, decimals: u8) -> String {
+    let sign = if amount < 0 { "-" } else { "" };
+    let abs = amount.unsigned_abs();
+    if decimals == 0 {
+        return format!("{sign}{abs}");
+    }
+    let scale = 10u64.pow(u32::from(decimals));
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = usize::from(decimals)
+    )
+}
+
+/// A readable amount without the browser's help: `"$1,234.56"` for USD, `"1,234 JPY"` style otherwise.
+pub fn money_plain(amount: Money, currency: &str, decimals: u8) -> String {
+    let text = decimal(amount.abs(), decimals);
+    let (whole, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if let Some(frac) = frac {
+        grouped.push('.');
+        grouped.push_str(frac);
+    }
+    let sign = if amount < 0 { "−" } else { "" };
+    match currency {
+        "USD" => format!("{sign}${grouped}"),
+        "EUR" => format!("{sign}€{grouped}"),
+        "GBP" => format!("{sign}£{grouped}"),
+        _ => format!("{sign}{grouped} {currency}"),
+    }
+}
+
+/// Parses what a person types as an amount into minor units: `"1,234.5"` → 123450 with 2 decimals.
+/// Currency symbols and spaces are ignored; more decimals than the currency has is an error, not a rounding.
+pub fn parse_amount(input: &str, decimals: u8, allow_negative: bool) -> Result<Money, String> {
+    // Spaces, thousands separators and currency symbols are decoration; any other letter is a mistake.
+    let cleaned: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '_' | '$' | '€' | '£' | '¥'))
+        .collect();
+    if cleaned.is_empty() {
+        return Err("enter an amount".into());
+    }
+    if !cleaned
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '−'))
+    {
+        return Err("must be a number like 12.34".into());
+    }
+    let (negative, digits) = match cleaned.strip_prefix(['-', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, cleaned.as_str()),
+    };
+    if negative && !allow_negative {
+        return Err("must not be negative".into());
+    }
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && frac.is_empty()
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err("must be a number like 12.34".into());
+    }
+    if frac.len() > usize::from(decimals) {
+        return Err(match decimals {
+            0 => "this currency has no decimals".into(),
+            d => format!("at most {d} decimal places"),
+        });
+    }
+    let scale = 10i64.pow(u32::from(decimals));
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| "is too large".to_string())?
+    };
+    let frac_value: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<width$}", width = usize::from(decimals))
+            .parse()
+            .map_err(|_| "must be a number like 12.34".to_string())?
+    };
+    let value = whole
+        .checked_mul(scale)
+        .and_then(|w| w.checked_add(frac_value))
+        .filter(|v| *v <= shared::budget::MAX_AMOUNT)
+        .ok_or_else(|| "is too large".to_string())?;
+    Ok(if negative { -value } else { value })
+}
+
+/// `Fri 28 Nov`.
+pub fn short_date(date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        WEEKDAYS[date.weekday().num_days_from_monday() as usize],
+        date.day(),
+        MONTHS[date.month0() as usize]
+    )
+}
+
+/// `28 Nov` — for chart axes and compact lists.
+pub fn day_month(date: NaiveDate) -> String {
+    format!("{} {}", date.day(), MONTHS[date.month0() as usize])
+}
+
+/// `Fri 28 Nov`, with the year added when it differs from `today`'s.
+pub fn date_near(date: NaiveDate, today: NaiveDate) -> String {
+    if date.year() == today.year() {
+        short_date(date)
+    } else {
+        format!("{} {}", short_date(date), date.year())
+    }
+}
+
+/// How a due date reads next to a list item, relative to today.
+pub fn relative_day(date: NaiveDate, today: NaiveDate) -> String {
+    match (date - today).num_days() {
+        d if d < 0 => format!("Overdue · {}", date_near(date, today)),
+        0 => "Today".into(),
+        1 => "Tomorrow".into(),
+        2..=6 => {
+            WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string()
+                + &format!(" {}", date.day())
+        }
+        _ => date_near(date, today),
+    }
+}
+
+/// `1 item`, `2 items`.
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// `1st`, `2nd`, `23rd`, `11th`.
+pub fn ordinal(day: u8) -> String {
+    let suffix = match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{day}{suffix}")
+}
+
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn decimal_places_follow_the_currency() {
+        assert_eq!(decimal(123_456, 2), "1234.56");
+        assert_eq!(decimal(-5, 2), "-0.05");
+        assert_eq!(decimal(1234, 0), "1234");
+        assert_eq!(decimal(1, 3), "0.001");
+    }
+
+    #[test]
+    fn plain_money_groups_thousands_and_signs_negatives() {
+        assert_eq!(money_plain(123_456_789, "USD", 2), "$1,234,567.89");
+        assert_eq!(money_plain(-10_000, "USD", 2), "−$100.00");
+        assert_eq!(money_plain(1500, "JPY", 0), "1,500 JPY");
+    }
+
+    #[test]
+    fn amounts_parse_to_exact_minor_units() {
+        assert_eq!(parse_amount("1,234.5", 2, false), Ok(123_450));
+        assert_eq!(parse_amount("$ 12", 2, false), Ok(1200));
+        assert_eq!(parse_amount(".99", 2, false), Ok(99));
+        assert_eq!(parse_amount("-20", 2, true), Ok(-2000));
+        assert_eq!(parse_amount("1500", 0, false), Ok(1500));
+    }
+
+    #[test]
+    fn amounts_reject_what_would_need_rounding_or_is_not_a_number() {
+        assert!(parse_amount("1.234", 2, false).is_err());
+        assert!(parse_amount("1.5", 0, false).is_err());
+        assert!(parse_amount("", 2, false).is_err());
+        assert!(parse_amount("abc", 2, false).is_err());
+        assert!(parse_amount(".", 2, false).is_err());
+        assert!(parse_amount("-1", 2, false).is_err());
+        assert!(parse_amount("1.2.3", 2, false).is_err());
+        assert!(parse_amount("99999999999999999999", 2, false).is_err());
+    }
+
+    #[test]
+    fn dates_read_like_the_spec() {
+        assert_eq!(short_date(date(2025, 11, 28)), "Fri 28 Nov");
+        assert_eq!(
+            date_near(date(2026, 1, 2), date(2025, 11, 28)),
+            "Fri 2 Jan 2026"
+        );
+        assert_eq!(
+            relative_day(date(2025, 11, 28), date(2025, 11, 28)),
+            "Today"
+        );
+        assert_eq!(
+            relative_day(date(2025, 11, 29), date(2025, 11, 28)),
+            "Tomorrow"
+        );
+        assert!(relative_day(date(2025, 11, 27), date(2025, 11, 28)).starts_with("Overdue"));
+    }
+
+    #[test]
+    fn counts_are_pluralised() {
+        assert_eq!(plural(0, "item"), "0 items");
+        assert_eq!(plural(1, "item"), "1 item");
+        assert_eq!(plural(2, "item"), "2 items");
+    }
+
+    #[test]
+    fn ordinals_handle_the_teens() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31].map(ordinal).into();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"
+            ]
+        );
+    }
+}

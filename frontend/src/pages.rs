@@ -1,0 +1,8 @@
+//! One module per screen.
+
+pub mod auth;
+pub mod bills;
+pub mod home;
+pub mod schedules;
+pub mod settings;
+pub mod tasks;

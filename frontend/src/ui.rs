@@ -1,0 +1,154 @@
+//! Small browser-side helpers and shared components: money in the user's locale, today's date, the app-wide
+//! notice (errors from rolled-back changes), field error messages.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use shared::Money;
+use shared::budget::Settings;
+use wasm_bindgen::JsValue;
+
+use crate::api::{Api, UiError};
+use crate::format;
+
+/// App-wide state shared through context (`Copy`: every part lives in the reactive arena).
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub api: Api,
+    /// The user's budget settings (currency, time zone, balance); `None` until loaded.
+    pub settings: RwSignal<Option<Settings>>,
+    /// The latest error not tied to a form (a rolled-back change), shown in the alert bar.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Ctx {
+    pub fn currency(&self) -> String {
+        self.settings
+            .with(|s| s.as_ref().map(|s| s.currency.clone()))
+            .unwrap_or_else(|| "USD".into())
+    }
+
+    /// Shows an error in the alert bar.
+    pub fn fail(&self, error: &UiError) {
+        self.notice.set(Some(error.message()));
+    }
+}
+
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+/// Decimal places of `currency` (2 when unknown).
+pub fn decimals(currency: &str) -> u8 {
+    shared::budget::minor_units(currency).unwrap_or(2)
+}
+
+/// `amount` in `currency`, formatted by the browser for the user's locale (`Intl.NumberFormat`).
+pub fn money(amount: Money, currency: &str) -> String {
+    let places = decimals(currency);
+    intl_money(amount, currency, places)
+        .unwrap_or_else(|| format::money_plain(amount, currency, places))
+}
+
+fn intl_money(amount: Money, currency: &str, places: u8) -> Option<String> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| js_sys::Reflect::set(&options, &JsValue::from_str(k), &v).ok();
+    set("style", "currency".into())?;
+    set("currency", currency.into())?;
+    set("minimumFractionDigits", f64::from(places).into())?;
+    set("maximumFractionDigits", f64::from(places).into())?;
+    let formatter = js_sys::Intl::NumberFormat::new(&js_sys::Array::new(), &options);
+    formatter
+        .format()
+        .call1(
+            &JsValue::NULL,
+            &JsValue::from_str(&format::decimal(amount, places)),
+        )
+        .ok()?
+        .as_string()
+}
+
+/// The current time (chrono's clock is not built for wasm here; the browser's is).
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// Today in the browser's time zone.
+pub fn today() -> NaiveDate {
+    let now = js_sys::Date::new_0();
+    NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}
+
+/// The device's IANA time zone (`Europe/London`), if the browser says.
+pub fn device_time_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &JsValue::from_str("timeZone"))
+        .ok()?
+        .as_string()
+}
+
+/// A field's error message, linked to the input by id (`aria-describedby="<id>-error"`).
+#[component]
+pub fn FieldError(
+    #[prop(into)] id: String,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <p class="field-error" id=format!("{id}-error") role="alert" hidden=move || message.get().is_none()>
+            {move || message.get().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// A form-level error message.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<UiError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! { <p class="form-error" role="alert">{e.message()}</p> }
+        })
+    }
+}
+
+/// The error for `field` — the server's, or one the form found itself.
+pub fn field_message(
+    error: RwSignal<Option<UiError>>,
+    local: RwSignal<Vec<(String, String)>>,
+    field: &'static str,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        local
+            .with(|l| l.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))
+            .or_else(|| error.with(|e| e.as_ref().and_then(|e| e.field(field))))
+    })
+}
+
+/// A loading placeholder with a screen-reader status.
+#[component]
+pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
+    view! { <p class="loading" role="status" aria-live="polite">{format!("Loading {what}…")}</p> }
+}
+
+/// Saves `text` as a file download (the data export).
+pub fn download(filename: &str, text: &str, mime: &str) -> Option<()> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let anchor: web_sys::HtmlAnchorElement =
+        document().create_element("a").ok()?.dyn_into().ok()?;
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url).ok()
+}
