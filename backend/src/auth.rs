@@ -8,6 +8,8 @@
 //! Dependency rule: no HTTP types here; `http::extract` turns [`AuthError`] into 401s.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
 use serde::Deserialize;
@@ -26,10 +28,13 @@ pub enum AuthError {
     Invalid(&'static str),
     #[error("token expired")]
     Expired,
+    /// The identity provider's keys could not be fetched: not the caller's fault (503).
+    #[error("signing keys unavailable")]
+    KeysUnavailable,
 }
 
 /// Which kind of Cognito token the API accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TokenUse {
     Access,
     Id,
@@ -91,12 +96,43 @@ struct VerificationKey {
     key: DecodingKey,
 }
 
-/// Verifies bearer tokens against a key set.
+/// Verifies bearer tokens against a key set: a fixed one (local mode) or a remote JWKS (Cognito), cached and
+/// refetched when a token names an unknown `kid` — at most once per [`JWKS_REFETCH_INTERVAL`], so a flood of
+/// forged `kid`s cannot turn into a flood of requests to the identity provider.
 pub struct Verifier {
-    keys: HashMap<String, VerificationKey>,
+    keys: RwLock<Arc<HashMap<String, VerificationKey>>>,
+    remote: Option<RemoteJwks>,
     issuer: String,
     client_id: String,
     token_use: TokenUse,
+}
+
+/// The shortest time between two JWKS downloads.
+pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+
+struct RemoteJwks {
+    url: String,
+    client: reqwest::Client,
+    /// When the last download was attempted; the lock also makes concurrent misses wait for one download.
+    last_fetch: tokio::sync::Mutex<Option<Instant>>,
+    min_interval: Duration,
+}
+
+impl RemoteJwks {
+    async fn fetch(&self) -> Result<JwkSet, AuthError> {
+        let response = self.client.get(&self.url).send().await.map_err(|error| {
+            tracing::warn!(error = %error, url = %self.url, "JWKS download failed");
+            AuthError::KeysUnavailable
+        })?;
+        if !response.status().is_success() {
+            tracing::warn!(status = response.status().as_u16(), url = %self.url, "JWKS download refused");
+            return Err(AuthError::KeysUnavailable);
+        }
+        response.json::<JwkSet>().await.map_err(|error| {
+            tracing::warn!(error = %error, url = %self.url, "JWKS is not a key set");
+            AuthError::KeysUnavailable
+        })
+    }
 }
 
 const ASYMMETRIC: &[Algorithm] = &[
@@ -141,17 +177,85 @@ fn keys_from_jwks(jwks: &JwkSet) -> HashMap<String, VerificationKey> {
 }
 
 impl Verifier {
+    /// A verifier over a fixed key set (local mode: Payday's own JWKS).
     pub fn new(jwks: &JwkSet, issuer: String, client_id: String, token_use: TokenUse) -> Self {
         Verifier {
-            keys: keys_from_jwks(jwks),
+            keys: RwLock::new(Arc::new(keys_from_jwks(jwks))),
+            remote: None,
             issuer,
             client_id,
             token_use,
         }
     }
 
+    /// A verifier over a remote JWKS (Cognito). Keys are downloaded on first use, not at start-up, so a cold
+    /// start never waits on the identity provider.
+    pub fn remote(
+        jwks_url: String,
+        issuer: String,
+        client_id: String,
+        token_use: TokenUse,
+    ) -> Self {
+        Self::remote_with_interval(
+            jwks_url,
+            issuer,
+            client_id,
+            token_use,
+            JWKS_REFETCH_INTERVAL,
+        )
+    }
+
+    pub fn remote_with_interval(
+        jwks_url: String,
+        issuer: String,
+        client_id: String,
+        token_use: TokenUse,
+        min_interval: Duration,
+    ) -> Self {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(2))
+            .timeout(Duration::from_secs(4))
+            .build()
+            .expect("HTTP client builds");
+        Verifier {
+            keys: RwLock::new(Arc::new(HashMap::new())),
+            remote: Some(RemoteJwks {
+                url: jwks_url,
+                client,
+                last_fetch: tokio::sync::Mutex::new(None),
+                min_interval,
+            }),
+            issuer,
+            client_id,
+            token_use,
+        }
+    }
+
+    fn current_keys(&self) -> Arc<HashMap<String, VerificationKey>> {
+        self.keys.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Refreshes the remote key set if allowed by the rate limit. Returns whether a download happened.
+    async fn refresh(&self, kid: &str) -> Result<bool, AuthError> {
+        let Some(remote) = &self.remote else {
+            return Ok(false);
+        };
+        let mut last = remote.last_fetch.lock().await;
+        // Another request may have refreshed while this one waited for the lock.
+        if self.current_keys().contains_key(kid) {
+            return Ok(true);
+        }
+        if last.is_some_and(|at| at.elapsed() < remote.min_interval) {
+            return Ok(false);
+        }
+        *last = Some(Instant::now());
+        let jwks = remote.fetch().await?;
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(keys_from_jwks(&jwks));
+        Ok(true)
+    }
+
     /// Checks `token` and returns who it belongs to.
-    pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+    pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
         // The header is read only for `alg` and `kid`; `jku`, `jwk` and `x5u` are never followed.
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| AuthError::Invalid("malformed token"))?;
@@ -162,13 +266,20 @@ impl Verifier {
             .kid
             .as_deref()
             .ok_or(AuthError::Invalid("token has no kid"))?;
-        let key = self
-            .keys
+        let mut keys = self.current_keys();
+        if !keys.contains_key(kid) && self.refresh(kid).await? {
+            keys = self.current_keys();
+        }
+        let key = keys
             .get(kid)
             .ok_or(AuthError::Invalid("unknown signing key"))?;
         if key.algorithm != header.alg {
             return Err(AuthError::Invalid("algorithm does not match the key"));
         }
+        self.check(token, key)
+    }
+
+    fn check(&self, token: &str, key: &VerificationKey) -> Result<Principal, AuthError> {
         let mut validation = Validation::new(key.algorithm);
         validation.leeway = 0;
         validation.validate_nbf = true;

@@ -8,7 +8,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use clap::{Args, ValueEnum};
+
+use crate::auth::TokenUse;
 use secrecy::SecretString;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -27,6 +30,8 @@ pub enum StoreKind {
 pub enum AuthMode {
     /// Payday issues and verifies its own tokens (sign-up/sign-in endpoints enabled).
     Local,
+    /// An Amazon Cognito user pool signs users in; Payday verifies its tokens (see `PAYDAY_COGNITO_*`).
+    Cognito,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,6 +110,35 @@ pub struct Settings {
     /// MongoDB database name (with `--store mongodb`).
     #[arg(long, env = "PAYDAY_MONGODB_DATABASE", default_value = "payday")]
     pub mongodb_database: String,
+
+    /// AWS region of the Cognito user pool (with `--auth cognito`).
+    #[arg(long, env = "PAYDAY_COGNITO_REGION")]
+    pub cognito_region: Option<String>,
+
+    /// Cognito user pool id, e.g. `eu-west-1_AbCdEf123`.
+    #[arg(long, env = "PAYDAY_COGNITO_USER_POOL_ID")]
+    pub cognito_user_pool_id: Option<String>,
+
+    /// Cognito app client id the tokens must be issued to.
+    #[arg(long, env = "PAYDAY_COGNITO_CLIENT_ID")]
+    pub cognito_client_id: Option<String>,
+
+    /// Which Cognito token the API accepts: `access` (checks `client_id`) or `id` (checks `aud`).
+    #[arg(
+        long,
+        env = "PAYDAY_COGNITO_TOKEN_USE",
+        value_enum,
+        default_value = "access"
+    )]
+    pub cognito_token_use: TokenUse,
+
+    /// Expected `iss`; default `https://cognito-idp.<region>.amazonaws.com/<pool id>`.
+    #[arg(long, env = "PAYDAY_COGNITO_ISSUER")]
+    pub cognito_issuer: Option<String>,
+
+    /// Where the pool's keys are; default `<issuer>/.well-known/jwks.json`. Emulators serve it elsewhere.
+    #[arg(long, env = "PAYDAY_COGNITO_JWKS_URL")]
+    pub cognito_jwks_url: Option<String>,
 }
 
 impl Settings {
@@ -128,6 +162,12 @@ impl Settings {
             dynamodb_table: "payday".into(),
             mongodb_uri: None,
             mongodb_database: "payday".into(),
+            cognito_region: None,
+            cognito_user_pool_id: None,
+            cognito_client_id: None,
+            cognito_token_use: TokenUse::Access,
+            cognito_issuer: None,
+            cognito_jwks_url: None,
         }
     }
 
@@ -150,4 +190,83 @@ impl Settings {
 /// Clap value parser for secrets: the value goes straight into a [`SecretString`] (redacted in `Debug`).
 fn parse_secret(value: &str) -> Result<SecretString, std::convert::Infallible> {
     Ok(SecretString::from(value))
+}
+
+/// Resolved Cognito settings: what the verifier and the UI need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cognito {
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub token_use: TokenUse,
+    pub issuer: String,
+    pub jwks_url: String,
+}
+
+impl Settings {
+    /// The Cognito settings, with issuer and JWKS URL derived unless overridden. Errors name what is missing.
+    pub fn cognito(&self) -> anyhow::Result<Cognito> {
+        let region = self
+            .cognito_region
+            .clone()
+            .context("PAYDAY_COGNITO_REGION is required with PAYDAY_AUTH=cognito")?;
+        let user_pool_id = self
+            .cognito_user_pool_id
+            .clone()
+            .context("PAYDAY_COGNITO_USER_POOL_ID is required with PAYDAY_AUTH=cognito")?;
+        let client_id = self
+            .cognito_client_id
+            .clone()
+            .context("PAYDAY_COGNITO_CLIENT_ID is required with PAYDAY_AUTH=cognito")?;
+        let issuer = self.cognito_issuer.clone().unwrap_or_else(|| {
+            format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
+        });
+        let jwks_url = self
+            .cognito_jwks_url
+            .clone()
+            .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
+        Ok(Cognito {
+            region,
+            user_pool_id,
+            client_id,
+            token_use: self.cognito_token_use,
+            issuer,
+            jwks_url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cognito_issuer_and_jwks_are_derived_and_overridable() {
+        let mut settings = Settings::local("data");
+        assert!(
+            settings
+                .cognito()
+                .unwrap_err()
+                .to_string()
+                .contains("PAYDAY_COGNITO_REGION")
+        );
+        settings.cognito_region = Some("eu-west-1".into());
+        settings.cognito_user_pool_id = Some("eu-west-1_abc".into());
+        settings.cognito_client_id = Some("client".into());
+        let cognito = settings.cognito().unwrap();
+        assert_eq!(
+            cognito.issuer,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+        );
+        assert_eq!(
+            cognito.jwks_url,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc/.well-known/jwks.json"
+        );
+        settings.cognito_jwks_url =
+            Some("http://127.0.0.1:5000/eu-west-1_abc/.well-known/jwks.json".into());
+        assert_eq!(
+            settings.cognito().unwrap().jwks_url,
+            "http://127.0.0.1:5000/eu-west-1_abc/.well-known/jwks.json"
+        );
+    }
 }

@@ -69,6 +69,17 @@ impl AppState {
                 );
                 (verifier, Some(issuer))
             }
+            AuthMode::Cognito => {
+                let cognito = settings.cognito()?;
+                tracing::info!(issuer = %cognito.issuer, jwks = %cognito.jwks_url, "verifying Cognito tokens");
+                let verifier = Verifier::remote(
+                    cognito.jwks_url,
+                    cognito.issuer,
+                    cognito.client_id,
+                    cognito.token_use,
+                );
+                (verifier, None)
+            }
         };
         Ok(AppState {
             inner: Arc::new(StateInner {

@@ -311,8 +311,8 @@ mod tests {
         assert!(!verify_password("anything", "not a hash"));
     }
 
-    #[test]
-    fn issued_tokens_verify_through_the_jwks() {
+    #[tokio::test]
+    async fn issued_tokens_verify_through_the_jwks() {
         let issuer =
             LocalIssuer::ephemeral("http://local".into(), Duration::from_secs(60)).unwrap();
         let verifier = super::super::Verifier::new(
@@ -323,7 +323,7 @@ mod tests {
         );
         let user = UserId(Uuid::new_v4());
         let token = issuer.issue_access_token(user, Utc::now()).unwrap();
-        assert_eq!(verifier.verify(&token).unwrap().user_id, user);
+        assert_eq!(verifier.verify(&token).await.unwrap().user_id, user);
     }
 
     #[test]

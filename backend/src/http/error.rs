@@ -76,6 +76,11 @@ impl AppError {
                 "token_expired",
                 "Your session expired; refresh the token or sign in again.".into(),
             ),
+            AppError::Unauthorized(AuthError::KeysUnavailable) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Sign-in cannot be checked right now; try again shortly.".into(),
+            ),
             AppError::Unauthorized(error) => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -151,7 +156,9 @@ impl IntoResponse for AppError {
         };
         let retry_after = match &self {
             AppError::TooManyRequests { retry_after } => Some(retry_after.as_secs().max(1)),
-            AppError::Unavailable(_) => Some(RETRY_AFTER_UNAVAILABLE),
+            AppError::Unavailable(_) | AppError::Unauthorized(AuthError::KeysUnavailable) => {
+                Some(RETRY_AFTER_UNAVAILABLE)
+            }
             _ => None,
         };
         let report = ErrorReport {

@@ -84,12 +84,15 @@ fn shape_error(path: &str, message: &str) -> AppError {
     let message = message.split(" at line ").next().unwrap_or(message);
     let mut errors = FieldErrors::new();
     if let Some(rest) = message.strip_prefix("unknown field `") {
-        // serde_path_to_error already ends the path with the unknown name.
+        // serde_path_to_error usually ends the path with the unknown name already; inside internally tagged
+        // enums it stops at the enum, so add the name there.
         let name = rest.split('`').next().unwrap_or("");
         let field = if path == "." || path.is_empty() {
             name.to_owned()
-        } else {
+        } else if path == name || path.ends_with(&format!(".{name}")) {
             path.to_owned()
+        } else {
+            format!("{path}.{name}")
         };
         errors.add(field, "is not a known field");
     } else if let Some(rest) = message.strip_prefix("missing field `") {
@@ -149,6 +152,7 @@ impl FromRequestParts<AppState> for AuthUser {
         state
             .verifier()
             .verify(token)
+            .await
             .map(AuthUser)
             .map_err(AppError::Unauthorized)
     }

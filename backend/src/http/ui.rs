@@ -27,11 +27,26 @@ pub struct UiConfig {
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum UiAuth {
     Local,
+    /// The UI signs in against the user pool directly (USER_PASSWORD_AUTH / REFRESH_TOKEN_AUTH).
+    Cognito {
+        region: String,
+        user_pool_id: String,
+        client_id: String,
+    },
 }
 
 pub fn ui_config(state: &AppState) -> UiConfig {
     let auth = match state.settings().auth {
         AuthMode::Local => UiAuth::Local,
+        AuthMode::Cognito => match state.settings().cognito() {
+            Ok(c) => UiAuth::Cognito {
+                region: c.region,
+                user_pool_id: c.user_pool_id,
+                client_id: c.client_id,
+            },
+            // AppState::build already refused incomplete Cognito settings, so this is unreachable in practice.
+            Err(_) => UiAuth::Local,
+        },
     };
     UiConfig {
         api_base_url: String::new(),

@@ -3,6 +3,7 @@
 
 mod account;
 mod auth;
+mod budget;
 mod errors;
 mod health;
 mod helpers;

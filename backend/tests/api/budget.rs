@@ -1,0 +1,690 @@
+//! Budget API: settings, pay schedules, bills, occurrence marks and the summary — over real HTTP.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::helpers::{Session, TestApp, assert_error, spawn_app};
+
+async fn create(app: &TestApp, session: &Session, path: &str, body: Value) -> Value {
+    let response = app
+        .post(path)
+        .bearer_auth(&session.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        response.text().await
+    );
+    response.json().await.unwrap()
+}
+
+async fn get(app: &TestApp, session: &Session, path: &str) -> Value {
+    let response = app
+        .get(path)
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.unwrap()
+}
+
+async fn field_error(response: reqwest::Response, field: &str) {
+    let body = assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert!(
+        body["fields"][field].is_string(),
+        "expected a field error on {field}: {body}"
+    );
+}
+
+/// The worked example of docs/budget.md, through the API.
+async fn worked_example(app: &TestApp, session: &Session) -> Value {
+    let settings = app
+        .patch("/api/v1/settings")
+        .bearer_auth(&session.token)
+        .json(&json!({"current_balance": 50000, "version": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(settings.status(), StatusCode::OK);
+    create(app, session, "/api/v1/pay-schedules", json!({"name": "Salary", "amount": 200000, "frequency": "biweekly", "anchor_date": "2025-11-14"})).await;
+    for (name, amount, recurrence) in [
+        ("Rent", 180000, json!({"kind": "monthly", "day": 1})),
+        ("Card", 30000, json!({"kind": "monthly", "day": 5})),
+        ("Loan", 30000, json!({"kind": "monthly", "day": 25})),
+        (
+            "Insurance",
+            60000,
+            json!({"kind": "yearly", "month": 3, "day": 1}),
+        ),
+    ] {
+        create(
+            app,
+            session,
+            "/api/v1/bills",
+            json!({"name": name, "amount": amount, "recurrence": recurrence}),
+        )
+        .await;
+    }
+    get(
+        app,
+        session,
+        "/api/v1/budget/summary?as_of=2025-11-20&periods=3",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn summary_matches_the_documented_worked_example() {
+    let app = spawn_app().await;
+    let session = app.user("b1@example.com").await;
+    let summary = worked_example(&app, &session).await;
+    assert_eq!(summary["as_of"], "2025-11-20");
+    assert_eq!(summary["currency"], "USD");
+    assert_eq!(summary["next_payday"], "2025-11-28");
+    assert_eq!(summary["set_aside_now"], 30000);
+    let periods = summary["periods"].as_array().unwrap();
+    assert_eq!(periods.len(), 3);
+    let shape: Vec<(&str, &str, i64, i64)> = periods
+        .iter()
+        .map(|p| {
+            (
+                p["start"].as_str().unwrap(),
+                p["end"].as_str().unwrap(),
+                p["committed"].as_i64().unwrap(),
+                p["left_over"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("2025-11-20", "2025-11-28", 30000, -30000),
+            ("2025-11-28", "2025-12-12", 210000, -10000),
+            ("2025-12-12", "2025-12-26", 30000, 170000)
+        ]
+    );
+    assert_eq!(periods[1]["paychecks"][0]["amount"], 200000);
+    assert_eq!(periods[0]["bills"][0]["name"], "Loan");
+    assert_eq!(periods[0]["bills"][0]["status"], "due");
+    assert_eq!(
+        summary["lowest_balance"],
+        json!({"date": "2025-12-05", "balance": 10000})
+    );
+    let insurance = summary["reserves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Insurance")
+        .unwrap();
+    assert_eq!(insurance["per_paycheck"], 8572);
+}
+
+#[tokio::test]
+async fn marking_a_bill_paid_lowers_set_aside_and_unmarking_restores_it() {
+    let app = spawn_app().await;
+    let session = app.user("b2@example.com").await;
+    let before = worked_example(&app, &session).await;
+    let loan = &before["periods"][0]["bills"][0];
+    let url = format!(
+        "/api/v1/bills/{}/occurrences/{}",
+        loan["bill_id"].as_str().unwrap(),
+        loan["due_on"].as_str().unwrap()
+    );
+    let marked = app
+        .put(&url)
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid", "amount_paid": 29000}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), StatusCode::OK);
+    let after = get(&app, &session, "/api/v1/budget/summary?as_of=2025-11-20").await;
+    assert_eq!(after["set_aside_now"], 0);
+    assert_eq!(after["periods"][0]["bills"][0]["status"], "paid");
+    assert_eq!(after["periods"][0]["bills"][0]["amount_paid"], 29000);
+
+    let skipped = app
+        .put(&url)
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "skipped"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(skipped.status(), StatusCode::OK);
+    assert_eq!(
+        get(&app, &session, "/api/v1/budget/summary?as_of=2025-11-20").await["periods"][0]["bills"]
+            [0]["status"],
+        "skipped"
+    );
+
+    assert_eq!(
+        app.delete(&url)
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        get(&app, &session, "/api/v1/budget/summary?as_of=2025-11-20").await["set_aside_now"],
+        30000
+    );
+    assert_error(
+        app.delete(&url)
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn occurrence_marks_are_validated() {
+    let app = spawn_app().await;
+    let session = app.user("b3@example.com").await;
+    let bill = create(
+        &app,
+        &session,
+        "/api/v1/bills",
+        json!({"name": "Rent", "amount": 1000, "recurrence": {"kind": "monthly", "day": 1}}),
+    )
+    .await;
+    let base = format!("/api/v1/bills/{}/occurrences", bill["id"].as_str().unwrap());
+    let not_due = app
+        .put(&format!("{base}/2026-12-02"))
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid"}))
+        .send()
+        .await
+        .unwrap();
+    field_error(not_due, "due_on").await;
+    let bad_date = app
+        .put(&format!("{base}/someday"))
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid"}))
+        .send()
+        .await
+        .unwrap();
+    field_error(bad_date, "due_on").await;
+    let due_status = app
+        .put(&format!("{base}/2026-12-01"))
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "due"}))
+        .send()
+        .await
+        .unwrap();
+    field_error(due_status, "status").await;
+    let negative = app
+        .put(&format!("{base}/2026-12-01"))
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid", "amount_paid": -5}))
+        .send()
+        .await
+        .unwrap();
+    field_error(negative, "amount_paid").await;
+    let unknown_bill = format!(
+        "/api/v1/bills/{}/occurrences/2026-12-01",
+        uuid::Uuid::new_v4()
+    );
+    let missing = app
+        .put(&unknown_bill)
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(missing, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn pay_schedules_crud_with_versions() {
+    let app = spawn_app().await;
+    let session = app.user("b4@example.com").await;
+    let created = create(&app, &session, "/api/v1/pay-schedules", json!({"name": "Main", "amount": 250000, "frequency": "semimonthly", "days": [15, "last"], "weekend": "previous_business_day"})).await;
+    assert_eq!(created["days"], json!([15, "last"]));
+    assert_eq!(created["version"], 1);
+    let url = format!("/api/v1/pay-schedules/{}", created["id"].as_str().unwrap());
+    assert_eq!(get(&app, &session, &url).await, created);
+    assert_eq!(
+        get(&app, &session, "/api/v1/pay-schedules").await,
+        json!([created])
+    );
+
+    let patched = app
+        .patch(&url)
+        .bearer_auth(&session.token)
+        .json(&json!({"frequency": "monthly", "day": "last", "version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["frequency"], "monthly");
+    assert_eq!(patched["day"], "last");
+    assert_eq!(
+        patched["days"],
+        Value::Null,
+        "fields of the old frequency are cleared"
+    );
+    assert_eq!(patched["version"], 2);
+    let stale = app
+        .patch(&url)
+        .bearer_auth(&session.token)
+        .json(&json!({"amount": 1, "version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(stale, StatusCode::CONFLICT, "version_conflict").await;
+    assert_eq!(
+        app.delete(&url)
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_error(
+        app.get(&url)
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn pay_schedule_bad_input_is_422_with_field_errors() {
+    let app = spawn_app().await;
+    let session = app.user("b5@example.com").await;
+    let cases = [
+        (
+            json!({"name": "x", "amount": 100, "frequency": "monthly", "day": 32}),
+            "day",
+        ),
+        (
+            json!({"name": "x", "amount": -100, "frequency": "monthly", "day": 1}),
+            "amount",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "frequency": "biweekly"}),
+            "anchor_date",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "frequency": "fortnightly"}),
+            "frequency",
+        ),
+        (
+            json!({"name": " ", "amount": 100, "frequency": "monthly", "day": 1}),
+            "name",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "frequency": "monthly", "day": 1, "days": [1, 15]}),
+            "days",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "frequency": "monthly", "day": 1, "colour": "red"}),
+            "colour",
+        ),
+    ];
+    for (body, field) in cases {
+        field_error(
+            app.post("/api/v1/pay-schedules")
+                .bearer_auth(&session.token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+            field,
+        )
+        .await;
+    }
+    assert_eq!(
+        get(&app, &session, "/api/v1/pay-schedules").await,
+        json!([]),
+        "nothing was stored"
+    );
+}
+
+#[tokio::test]
+async fn bills_crud_with_versions() {
+    let app = spawn_app().await;
+    let session = app.user("b6@example.com").await;
+    let created = create(&app, &session, "/api/v1/bills", json!({"name": "Phone", "amount": 4500, "category": "Utilities", "autopay": true, "recurrence": {"kind": "monthly", "day": 31}})).await;
+    assert_eq!(created["recurrence"], json!({"kind": "monthly", "day": 31}));
+    let url = format!("/api/v1/bills/{}", created["id"].as_str().unwrap());
+    assert_eq!(get(&app, &session, &url).await, created);
+    let patched: Value = app
+        .patch(&url)
+        .bearer_auth(&session.token)
+        .header("if-match", "\"1\"")
+        .json(&json!({"amount": 5000, "category": null}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            patched["amount"].as_i64(),
+            patched["category"].is_null(),
+            patched["version"].as_i64()
+        ),
+        (Some(5000), true, Some(2))
+    );
+    assert_eq!(
+        get(&app, &session, "/api/v1/bills")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_error(
+        app.delete(&url)
+            .bearer_auth(&session.token)
+            .header("if-match", "1")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::CONFLICT,
+        "version_conflict",
+    )
+    .await;
+    assert_eq!(
+        app.delete(&url)
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(get(&app, &session, "/api/v1/bills").await, json!([]));
+}
+
+#[tokio::test]
+async fn bill_bad_input_is_422_with_field_errors() {
+    let app = spawn_app().await;
+    let session = app.user("b7@example.com").await;
+    let cases = [
+        (
+            json!({"name": "x", "amount": 100, "recurrence": {"kind": "monthly", "day": 32}}),
+            "recurrence.day",
+        ),
+        (
+            json!({"name": "x", "amount": -1, "recurrence": {"kind": "monthly", "day": 1}}),
+            "amount",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "recurrence": {"kind": "yearly", "month": 13, "day": 1}}),
+            "recurrence.month",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "recurrence": {"kind": "hourly"}}),
+            "recurrence.kind",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "recurrence": {"kind": "monthly", "day": 1, "extra": 1}}),
+            "recurrence.extra",
+        ),
+        (
+            json!({"name": "x", "amount": 100, "recurrence": {"kind": "monthly", "day": 1}, "starts_on": "2026-05-01", "ends_on": "2026-01-01"}),
+            "ends_on",
+        ),
+        (json!({"name": "x", "amount": 100}), "recurrence"),
+    ];
+    for (body, field) in cases {
+        field_error(
+            app.post("/api/v1/bills")
+                .bearer_auth(&session.token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap(),
+            field,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn settings_validate_currency_time_zone_and_version() {
+    let app = spawn_app().await;
+    let session = app.user("b8@example.com").await;
+    let initial = get(&app, &session, "/api/v1/settings").await;
+    assert_eq!(
+        (
+            initial["currency"].as_str(),
+            initial["time_zone"].as_str(),
+            initial["version"].as_i64()
+        ),
+        (Some("USD"), Some("UTC"), Some(0))
+    );
+    let patch = |body: Value| {
+        app.patch("/api/v1/settings")
+            .bearer_auth(&session.token)
+            .json(&body)
+            .send()
+    };
+    field_error(
+        patch(json!({"currency": "XYZ", "version": 0}))
+            .await
+            .unwrap(),
+        "currency",
+    )
+    .await;
+    field_error(
+        patch(json!({"time_zone": "Mars/Olympus", "version": 0}))
+            .await
+            .unwrap(),
+        "time_zone",
+    )
+    .await;
+    field_error(
+        patch(json!({"time_zone": "Mars/Olympus", "currency": "nope", "version": 0}))
+            .await
+            .unwrap(),
+        "time_zone",
+    )
+    .await;
+    field_error(patch(json!({"currency": "EUR"})).await.unwrap(), "version").await;
+    let saved = patch(json!({"currency": "eur", "time_zone": "Europe/Berlin", "current_balance": -1250, "version": 0})).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(
+        (
+            saved["currency"].as_str(),
+            saved["time_zone"].as_str(),
+            saved["current_balance"].as_i64(),
+            saved["version"].as_i64()
+        ),
+        (Some("EUR"), Some("Europe/Berlin"), Some(-1250), Some(1))
+    );
+    assert_error(
+        patch(json!({"currency": "GBP", "version": 0}))
+            .await
+            .unwrap(),
+        StatusCode::CONFLICT,
+        "version_conflict",
+    )
+    .await;
+    let cleared: Value = patch(json!({"current_balance": null, "version": 1}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cleared["current_balance"], Value::Null);
+    assert_eq!(
+        get(&app, &session, "/api/v1/budget/summary").await["currency"],
+        "EUR"
+    );
+}
+
+#[tokio::test]
+async fn summary_query_is_validated_and_defaults_to_today() {
+    let app = spawn_app().await;
+    let session = app.user("b9@example.com").await;
+    for (query, field) in [
+        ("periods=27", "periods"),
+        ("periods=0", "periods"),
+        ("as_of=yesterday", "as_of"),
+        ("color=red", "color"),
+    ] {
+        field_error(
+            app.get(&format!("/api/v1/budget/summary?{query}"))
+                .bearer_auth(&session.token)
+                .send()
+                .await
+                .unwrap(),
+            field,
+        )
+        .await;
+    }
+    let summary = get(&app, &session, "/api/v1/budget/summary").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(summary["as_of"], today.as_str());
+    assert_eq!(summary["next_payday"], Value::Null, "no schedules yet");
+    assert_eq!(summary["set_aside_now"], 0);
+    assert_eq!(
+        get(&app, &session, "/api/v1/budget/summary?periods=26").await["periods"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn budget_records_are_scoped_to_their_owner() {
+    let app = spawn_app().await;
+    let alice = app.user("b10a@example.com").await;
+    let bob = app.user("b10b@example.com").await;
+    let bill = create(
+        &app,
+        &alice,
+        "/api/v1/bills",
+        json!({"name": "Rent", "amount": 1000, "recurrence": {"kind": "monthly", "day": 1}}),
+    )
+    .await;
+    let schedule = create(
+        &app,
+        &alice,
+        "/api/v1/pay-schedules",
+        json!({"name": "Pay", "amount": 1000, "frequency": "monthly", "day": 1}),
+    )
+    .await;
+    let bill_url = format!("/api/v1/bills/{}", bill["id"].as_str().unwrap());
+    let schedule_url = format!("/api/v1/pay-schedules/{}", schedule["id"].as_str().unwrap());
+    for url in [&bill_url, &schedule_url] {
+        assert_error(
+            app.get(url).bearer_auth(&bob.token).send().await.unwrap(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+        let patch = app
+            .patch(url)
+            .bearer_auth(&bob.token)
+            .json(&json!({"name": "pwned", "version": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_error(patch, StatusCode::NOT_FOUND, "not_found").await;
+        assert_error(
+            app.delete(url)
+                .bearer_auth(&bob.token)
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
+    }
+    let mark = app
+        .put(&format!("{bill_url}/occurrences/2026-12-01"))
+        .bearer_auth(&bob.token)
+        .json(&json!({"status": "paid"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(mark, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(get(&app, &bob, "/api/v1/bills").await, json!([]));
+    assert_eq!(get(&app, &bob, "/api/v1/pay-schedules").await, json!([]));
+    assert_eq!(
+        get(&app, &bob, "/api/v1/budget/summary?as_of=2026-11-20").await["set_aside_now"],
+        0
+    );
+    assert_eq!(get(&app, &alice, &bill_url).await["name"], "Rent");
+}
+
+#[tokio::test]
+async fn export_and_account_deletion_include_budget_data() {
+    let app = spawn_app().await;
+    let session = app.user("b11@example.com").await;
+    worked_example(&app, &session).await;
+    let bills = get(&app, &session, "/api/v1/bills").await;
+    let rent = bills
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["name"] == "Rent")
+        .unwrap();
+    let url = format!(
+        "/api/v1/bills/{}/occurrences/2025-12-01",
+        rent["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.put(&url)
+            .bearer_auth(&session.token)
+            .json(&json!({"status": "paid"}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let export = get(&app, &session, "/api/v1/export").await;
+    assert_eq!(export["budget"]["settings"]["current_balance"], 50000);
+    assert_eq!(
+        export["budget"]["pay_schedules"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(export["budget"]["bills"].as_array().unwrap().len(), 4);
+    assert_eq!(export["budget"]["occurrences"].as_array().unwrap().len(), 1);
+
+    assert_eq!(
+        app.delete("/api/v1/me")
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let after = get(&app, &session, "/api/v1/export").await;
+    assert_eq!(
+        after["budget"],
+        json!({"settings": null, "pay_schedules": [], "bills": [], "occurrences": []})
+    );
+}
