@@ -245,6 +245,7 @@ HTML
   echo "export default function init() {}" >"$1/frontend-$2.js"
   printf '\0asm\1\0\0\0' >"$1/frontend-$2_bg.wasm"
   echo "body{}" >"$1/style-$2.css"
+  echo "stale precompressed copy" >"$1/index.html.br"  # build-ui.sh precompresses; publishing must skip these
 }
 V1=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa V2=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
 H1=1111111111111111 H2=2222222222222222
@@ -280,6 +281,7 @@ assert config["CacheControl"] == "no-cache" and json.load(config["Body"])["auth"
 live = json.load(s3.get_object(Bucket=bucket, Key="live.json")["Body"])
 assert live["version"] == live_version, live
 keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+assert not any(k.endswith((".br", ".gz")) for k in keys), keys
 for h in ("1111111111111111", "2222222222222222"):  # both releases stay loadable for mid-session users
     assert f"frontend-{h}_bg.wasm" in keys, keys
     assert any(k.startswith("releases/") and k.endswith(f"frontend-{h}.js") for k in keys), keys
