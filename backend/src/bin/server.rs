@@ -28,12 +28,18 @@ enum Command {
     /// Create the configured store's table / indexes for local use (idempotent), then exit. In AWS the
     /// infrastructure templates create them.
     InitStore,
+    /// Exit 0 if the server at `PAYDAY_ADDR` answers `GET /healthz` with 200 within 3 s, else 1. For container
+    /// health checks: needs no shell or curl in the image.
+    Healthcheck,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let Cli { settings, command } = Cli::parse();
     telemetry::init(settings.log_format, &settings.log);
+    if let Some(Command::Healthcheck) = command {
+        std::process::exit(if healthy(settings.addr).await { 0 } else { 1 });
+    }
     if let Some(Command::InitStore) = command {
         let described = backend::store::init(&settings)
             .await
@@ -103,4 +109,24 @@ async fn shutdown_signal() -> &'static str {
         name = interrupt => name,
         name = terminate => name,
     }
+}
+
+/// Probes `/healthz` on the configured address (an unspecified bind address is probed on loopback).
+async fn healthy(addr: SocketAddr) -> bool {
+    let mut target = addr;
+    if target.ip().is_unspecified() {
+        target.set_ip(if addr.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        });
+    }
+    let client = match reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()
+    {
+        Ok(client) => client,
+        Err(_) => return false,
+    };
+    matches!(client.get(format!("http://{target}/healthz")).send().await, Ok(r) if r.status().is_success())
 }
