@@ -28,23 +28,21 @@ fn Shell(api: Api) -> impl IntoView {
     let router = Router::install();
     provide_context(router);
     let ctx = Ctx {
-        api: api.clone(),
+        api,
         settings: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
-    provide_context(ctx.clone());
+    provide_context(ctx);
 
     // Settings (currency) follow the signed-in user.
     let session = api.session;
     let signed_in = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.email.clone())));
     {
-        let ctx = ctx.clone();
         Effect::new(move |_| {
             if signed_in.get().is_none() {
                 ctx.settings.set(None);
                 return;
             }
-            let ctx = ctx.clone();
             leptos::task::spawn_local(async move {
                 match ctx.api.get("/api/v1/settings").await {
                     Ok(settings) => ctx.settings.set(Some(settings)),
@@ -111,7 +109,7 @@ fn Nav() -> impl IntoView {
     let router = expect_context::<Router>();
     let at = move |want: fn(&Route) -> bool| Signal::derive(move || router.route.with(want));
     let sign_out = move |_| {
-        let api = ctx.api.clone();
+        let api = ctx.api;
         leptos::task::spawn_local(async move {
             api.sign_out().await;
             router.go(Route::SignIn);

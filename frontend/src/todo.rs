@@ -129,7 +129,7 @@ pub fn visible(tasks: &[Task], filter: Filter, query: &str, sort: Sort) -> Vec<T
     match sort {
         Sort::Due => shown.sort_by(|a, b| by_due(a, b).then(a.created_at.cmp(&b.created_at))),
         Sort::Priority => shown.sort_by(|a, b| b.priority.cmp(&a.priority).then(by_due(a, b))),
-        Sort::Newest => shown.sort_by(|a, b| b.created_at.cmp(&a.created_at)),
+        Sort::Newest => shown.sort_by_key(|t| std::cmp::Reverse(t.created_at)),
         Sort::Title => shown.sort_by_key(|t| t.title.to_lowercase()),
     }
     shown

@@ -17,7 +17,7 @@ pub fn SignIn() -> impl IntoView {
     let ended = ctx.api.ended;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let api = ctx.api.clone();
+        let api = ctx.api;
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
@@ -82,7 +82,7 @@ pub fn SignUp() -> impl IntoView {
             return;
         }
         local.set(Vec::new());
-        let api = ctx.api.clone();
+        let api = ctx.api;
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {

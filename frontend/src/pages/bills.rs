@@ -23,7 +23,7 @@ pub fn Bills() -> impl IntoView {
     // `Some(None)`: adding; `Some(Some(id))`: editing that bill.
     let editing = RwSignal::new(None::<Option<uuid::Uuid>>);
     {
-        let api = ctx.api.clone();
+        let api = ctx.api;
         leptos::task::spawn_local(async move {
             match api.get::<Vec<Bill>>("/api/v1/bills").await {
                 Ok(list) => bills.set(list),
@@ -32,10 +32,7 @@ pub fn Bills() -> impl IntoView {
             loaded.set(true);
         });
     }
-    let currency = {
-        let ctx = ctx.clone();
-        Signal::derive(move || ctx.currency())
-    };
+    let currency = { Signal::derive(move || ctx.currency()) };
     let today = today();
     view! {
         <section class="page" aria-labelledby="bills-title">
@@ -58,10 +55,8 @@ pub fn Bills() -> impl IntoView {
                                 let next = bill.next_occurrences(today, 1).first().copied();
                                 let confirm = RwSignal::new(false);
                                 let delete = {
-                                    let ctx = ctx.clone();
                                     move |_| {
                                         let undo = bills.try_update(|l| optimistic::remove(l, id));
-                                        let ctx = ctx.clone();
                                         leptos::task::spawn_local(async move {
                                             if let Err(e) = ctx.api.delete(&format!("/api/v1/bills/{id}")).await
                                                 && e.status() != Some(404)
@@ -97,7 +92,7 @@ pub fn Bills() -> impl IntoView {
                                                         aria-label="Delete">"Delete"</button> }>
                                                     <span class="confirm" role="group" aria-label="Confirm delete">
                                                         "Delete this bill? "
-                                                        <button type="button" class="danger" on:click=delete.clone()>"Yes, delete"</button>
+                                                        <button type="button" class="danger" on:click=delete>"Yes, delete"</button>
                                                         <button type="button" on:click=move |_| confirm.set(false)>"Keep"</button>
                                                     </span>
                                                 </Show>
@@ -180,7 +175,6 @@ fn BillEditor(
     let submit = {
         let existing = existing.clone();
         let on_done = on_done.clone();
-        let ctx = ctx.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let mut problems = Vec::new();
@@ -210,7 +204,6 @@ fn BillEditor(
                 return;
             }
             busy.set(true);
-            let ctx = ctx.clone();
             let existing = existing.clone();
             let on_done = on_done.clone();
             leptos::task::spawn_local(async move {

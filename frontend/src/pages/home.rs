@@ -51,9 +51,8 @@ pub fn Home() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let has_schedules = RwSignal::new(true);
 
-    let api = ctx.api.clone();
+    let api = ctx.api;
     let load = move || {
-        let api = api.clone();
         leptos::task::spawn_local(async move {
             let fetched: Result<BudgetSummary, UiError> = api
                 .get(&format!("/api/v1/budget/summary?periods={PERIODS}"))
@@ -98,8 +97,7 @@ pub fn Home() -> impl IntoView {
 
     // Optimistic tick on a bill: move the number now, undo exactly this change if the server refuses.
     let tick_bill = {
-        let ctx = ctx.clone();
-        let refresh = load.clone();
+        let refresh = load;
         move |bill: BillDue, paid: bool| {
             let status = if paid {
                 OccurrenceStatus::Paid
@@ -117,8 +115,6 @@ pub fn Home() -> impl IntoView {
                     optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, status);
                 }
             });
-            let ctx = ctx.clone();
-            let refresh = refresh.clone();
             leptos::task::spawn_local(async move {
                 let path = format!("/api/v1/bills/{}/occurrences/{}", bill.bill_id, bill.due_on);
                 let result = if paid {
@@ -151,12 +147,10 @@ pub fn Home() -> impl IntoView {
     };
 
     let tick_task = {
-        let ctx = ctx.clone();
         move |task: Task, done: bool| {
             let mut next = task.clone();
             next.completed_at = done.then(crate::ui::now);
             let undo = tasks.try_update(|list| optimistic::upsert(list, next));
-            let ctx = ctx.clone();
             leptos::task::spawn_local(async move {
                 let change = UpdateTask {
                     completed: Some(done),
@@ -222,8 +216,6 @@ pub fn Home() -> impl IntoView {
                         <ul class="due-list" aria-labelledby="due-title">
                             <For each=move || rows.get() key=Row::key let:row>
                                 {
-                                    let tick_bill = tick_bill.clone();
-                                    let tick_task = tick_task.clone();
                                     let today = summary.with_untracked(|s| s.as_ref().map(|s| s.as_of)).unwrap_or_default();
                                     match row {
                                         Row::Bill(bill) => view! { <BillRow bill summary today on_tick=tick_bill currency=Signal::derive(currency) /> }.into_any(),

@@ -23,7 +23,7 @@ pub fn Schedules() -> impl IntoView {
     let error = RwSignal::new(None::<UiError>);
     let editing = RwSignal::new(None::<Option<uuid::Uuid>>);
     {
-        let api = ctx.api.clone();
+        let api = ctx.api;
         leptos::task::spawn_local(async move {
             match api.get::<Vec<PaySchedule>>("/api/v1/pay-schedules").await {
                 Ok(list) => schedules.set(list),
@@ -32,10 +32,7 @@ pub fn Schedules() -> impl IntoView {
             loaded.set(true);
         });
     }
-    let currency = {
-        let ctx = ctx.clone();
-        Signal::derive(move || ctx.currency())
-    };
+    let currency = { Signal::derive(move || ctx.currency()) };
     let today = today();
     view! {
         <section class="page" aria-labelledby="pay-title">
@@ -58,10 +55,8 @@ pub fn Schedules() -> impl IntoView {
                                 let next = schedule.next_paydays(today, 3);
                                 let confirm = RwSignal::new(false);
                                 let delete = {
-                                    let ctx = ctx.clone();
                                     move |_| {
                                         let undo = schedules.try_update(|l| optimistic::remove(l, id));
-                                        let ctx = ctx.clone();
                                         leptos::task::spawn_local(async move {
                                             if let Err(e) = ctx.api.delete(&format!("/api/v1/pay-schedules/{id}")).await
                                                 && e.status() != Some(404)
@@ -94,7 +89,7 @@ pub fn Schedules() -> impl IntoView {
                                                     fallback=move || view! { <button type="button" class="danger-link" on:click=move |_| confirm.set(true)>"Delete"</button> }>
                                                     <span class="confirm" role="group" aria-label="Confirm delete">
                                                         "Delete this pay schedule? "
-                                                        <button type="button" class="danger" on:click=delete.clone()>"Yes, delete"</button>
+                                                        <button type="button" class="danger" on:click=delete>"Yes, delete"</button>
                                                         <button type="button" on:click=move |_| confirm.set(false)>"Keep"</button>
                                                     </span>
                                                 </Show>
@@ -147,7 +142,6 @@ fn ScheduleEditor(
     let submit = {
         let existing = existing.clone();
         let on_done = on_done.clone();
-        let ctx = ctx.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let mut problems = Vec::new();
@@ -169,12 +163,8 @@ fn ScheduleEditor(
                 return;
             }
             busy.set(true);
-            let (ctx, existing, on_done, name) = (
-                ctx.clone(),
-                existing.clone(),
-                on_done.clone(),
-                name.get_untracked(),
-            );
+            let (ctx, existing, on_done, name) =
+                (ctx, existing.clone(), on_done.clone(), name.get_untracked());
             leptos::task::spawn_local(async move {
                 let result = match &existing {
                     None => {
@@ -247,7 +237,6 @@ fn ScheduleEditor(
                     </Show>
                     <Show when=move || frequency() == Frequency::Semimonthly>
                         {
-                            let id = id.clone();
                             (0..2usize).map(move |which| view! {
                                 <span>
                                     <label for=id(&format!("day{which}"))>{if which == 0 { "First payday" } else { "Second payday" }}</label>

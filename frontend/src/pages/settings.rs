@@ -39,7 +39,6 @@ pub fn SettingsPage() -> impl IntoView {
     });
 
     let submit = {
-        let ctx = ctx.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             saved.set(false);
@@ -75,7 +74,6 @@ pub fn SettingsPage() -> impl IntoView {
                 version: Some(base.version),
             };
             busy.set(true);
-            let ctx = ctx.clone();
             leptos::task::spawn_local(async move {
                 match ctx
                     .api
@@ -101,9 +99,7 @@ pub fn SettingsPage() -> impl IntoView {
     };
 
     let export = {
-        let ctx = ctx.clone();
         move |_| {
-            let ctx = ctx.clone();
             leptos::task::spawn_local(async move {
                 match ctx.api.raw("GET", "/api/v1/export", None).await {
                     Ok((_, body)) => {
@@ -119,13 +115,11 @@ pub fn SettingsPage() -> impl IntoView {
     let deleting = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<UiError>);
     let delete = {
-        let ctx = ctx.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if confirm_text.get_untracked().trim() != "delete" {
                 return;
             }
-            let ctx = ctx.clone();
             leptos::task::spawn_local(async move {
                 match ctx.api.delete("/api/v1/me").await {
                     Ok(()) => {
@@ -190,7 +184,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <h2>"Delete account"</h2>
                 <Show when=move || deleting.get()
                     fallback=move || view! { <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete my account…"</button> }>
-                    <form on:submit=delete.clone() on:keydown=move |ev| if ev.key() == "Escape" { deleting.set(false); }>
+                    <form on:submit=delete on:keydown=move |ev| if ev.key() == "Escape" { deleting.set(false); }>
                         <p>"This deletes your account, tasks, bills and pay schedules for good. Type " <strong>"delete"</strong> " to confirm."</p>
                         <label for="confirm-delete" class="visually-hidden">"Type delete to confirm"</label>
                         <input id="confirm-delete" type="text" autocomplete="off" bind:value=confirm_text />

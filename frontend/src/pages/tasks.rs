@@ -38,7 +38,7 @@ pub fn Tasks() -> impl IntoView {
     };
 
     {
-        let api = ctx.api.clone();
+        let api = ctx.api;
         leptos::task::spawn_local(async move {
             let mut all = Vec::new();
             let mut cursor: Option<String> = None;
@@ -77,7 +77,6 @@ pub fn Tasks() -> impl IntoView {
     let new_priority = RwSignal::new("none".to_owned());
     let counter = StoredValue::new(0u128);
     let add = {
-        let ctx = ctx.clone();
         move || {
             let Some(clean) = todo::new_title(&title.get_untracked()) else {
                 title.set(String::new());
@@ -103,7 +102,6 @@ pub fn Tasks() -> impl IntoView {
             };
             let undo = tasks.try_update(|l| optimistic::prepend(l, placeholder));
             title.set(String::new());
-            let ctx = ctx.clone();
             leptos::task::spawn_local(async move {
                 let body = CreateTask {
                     title: clean,
@@ -129,7 +127,6 @@ pub fn Tasks() -> impl IntoView {
     };
 
     let toggle_all = {
-        let ctx = ctx.clone();
         move |done: bool| {
             for task in tasks.get_untracked() {
                 if task.is_completed() != done {
@@ -139,17 +136,16 @@ pub fn Tasks() -> impl IntoView {
                         completed: Some(done),
                         ..Default::default()
                     };
-                    save(&ctx, tasks, &task, next, change);
+                    save(ctx, tasks, &task, next, change);
                 }
             }
         }
     };
 
     let clear_completed = {
-        let ctx = ctx.clone();
         move |_| {
             for task in tasks.get_untracked().into_iter().filter(Task::is_completed) {
-                remove(&ctx, tasks, task.id);
+                remove(ctx, tasks, task.id);
             }
         }
     };
@@ -173,7 +169,6 @@ pub fn Tasks() -> impl IntoView {
                 <input id="new-task" class="new-todo" placeholder="What needs doing?  ( n )" aria-label="New task"
                     autocomplete="off" bind:value=title
                     on:keydown={
-                        let add = add.clone();
                         move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }
                     } />
                 <div class="new-extras">
@@ -192,7 +187,6 @@ pub fn Tasks() -> impl IntoView {
                     <div class="main">
                         <input id="toggle-all" class="toggle-all" type="checkbox" prop:checked=all_done
                             on:change={
-                                let toggle_all = toggle_all.clone();
                                 move |ev| toggle_all(event_target_checked(&ev))
                             } />
                         <label for="toggle-all">"Mark all as complete"</label>
@@ -220,7 +214,7 @@ pub fn Tasks() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <Show when=any_done>
-                            <button type="button" class="clear-completed link" on:click=clear_completed.clone()>"Clear completed"</button>
+                            <button type="button" class="clear-completed link" on:click=clear_completed>"Clear completed"</button>
                         </Show>
                     </footer>
                 </Show>
@@ -230,14 +224,14 @@ pub fn Tasks() -> impl IntoView {
 }
 
 /// PATCHes `change` (with `task`'s version), showing `next` meanwhile; rolls back and reports on failure.
-fn save(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut change: UpdateTask) {
+fn save(ctx: Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut change: UpdateTask) {
     if task.version == 0 {
         // Still being created: nothing to send to yet.
         return;
     }
     change.version = Some(task.version);
     let undo = tasks.try_update(|l| optimistic::upsert(l, next));
-    let (ctx, id) = (ctx.clone(), task.id);
+    let (ctx, id) = (ctx, task.id);
     leptos::task::spawn_local(async move {
         match ctx
             .api
@@ -252,9 +246,8 @@ fn save(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut chan
     });
 }
 
-fn remove(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
+fn remove(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
     let undo = tasks.try_update(|l| optimistic::remove(l, id));
-    let ctx = ctx.clone();
     leptos::task::spawn_local(async move {
         match ctx.api.delete(&format!("/api/v1/tasks/{id}")).await {
             Ok(()) => {}
@@ -296,7 +289,6 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
         }
     };
     let finish = {
-        let ctx = ctx.clone();
         move || {
             if !editing.get_untracked() {
                 return;
@@ -307,12 +299,12 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
             };
             match todo::finish_edit(&t.title, &draft.get_untracked()) {
                 EditOutcome::Unchanged => {}
-                EditOutcome::Delete => remove(&ctx, tasks, t.id),
+                EditOutcome::Delete => remove(ctx, tasks, t.id),
                 EditOutcome::Rename(title) => {
                     let mut next = t.clone();
                     next.title.clone_from(&title);
                     save(
-                        &ctx,
+                        ctx,
                         tasks,
                         &t,
                         next,
@@ -326,13 +318,12 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
         }
     };
     let toggle = {
-        let ctx = ctx.clone();
         move |done: bool| {
             if let Some(t) = task.get_untracked() {
                 let mut next = t.clone();
                 next.completed_at = done.then(crate::ui::now);
                 save(
-                    &ctx,
+                    ctx,
                     tasks,
                     &t,
                     next,
@@ -344,10 +335,7 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
             }
         }
     };
-    let destroy = {
-        let ctx = ctx.clone();
-        move |_| remove(&ctx, tasks, id)
-    };
+    let destroy = { move |_| remove(ctx, tasks, id) };
 
     move || {
         let Some(t) = task.get() else {
@@ -355,10 +343,8 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
         };
         let done = t.is_completed();
         let title = t.title.clone();
-        let toggle = toggle.clone();
-        let finish_key = finish.clone();
-        let finish_blur = finish.clone();
-        let destroy = destroy.clone();
+        let finish_key = finish;
+        let finish_blur = finish;
         let pending = t.version == 0;
         let (priority, notes) = (t.priority, t.notes.clone());
         let due = t
@@ -370,7 +356,7 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                 <Show when=move || !editing.get()>
                     <div class="view">
                         <input class="toggle" type="checkbox" prop:checked=done aria-label=format!("Done: {}", title)
-                            on:change={ let toggle = toggle.clone(); move |ev| toggle(event_target_checked(&ev)) } />
+                            on:change=move |ev| toggle(event_target_checked(&ev)) />
                         <label class="title" tabindex="0" on:dblclick=move |_| start_edit()
                             on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); start_edit(); }
                             title="Double-click or press Enter to edit">
@@ -387,7 +373,7 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                             aria-label=format!("Details of {}", title) on:click=move |_| details.update(|d| *d = !*d)>
                             "Details"
                         </button>
-                        <button type="button" class="destroy" aria-label=format!("Delete {}", title) on:click=destroy.clone()>
+                        <button type="button" class="destroy" aria-label=format!("Delete {}", title) on:click=destroy>
                             "×"
                         </button>
                     </div>
@@ -396,14 +382,14 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                     <input class="edit" node_ref=edit_ref aria-label="Edit task title" prop:value=move || draft.get()
                         on:input=move |ev| draft.set(event_target_value(&ev))
                         on:keydown={
-                            let finish = finish_key.clone();
+                            let finish = finish_key;
                             move |ev| match ev.key().as_str() {
                                 "Enter" => { ev.prevent_default(); finish(); }
                                 "Escape" => { editing.set(false); }
                                 _ => {}
                             }
                         }
-                        on:blur={ let finish = finish_blur.clone(); move |_| finish() } />
+                        on:blur={ let finish = finish_blur; move |_| finish() } />
                 </Show>
                 <Show when=move || details.get()>
                     <Details task=t.clone() tasks open=details />
@@ -453,7 +439,7 @@ fn Details(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> impl
             priority: Some(priority),
             ..Default::default()
         };
-        save(&ctx, tasks, &task, next, change);
+        save(ctx, tasks, &task, next, change);
         open.set(false);
     };
     view! {
