@@ -183,7 +183,7 @@ log "stack payday-dev created on moto: table $TABLE"
 
 log "building the server binary (debug)"
 cargo build --quiet -p backend --bin server --locked
-SERVER=target/debug/server
+SERVER="${CARGO_TARGET_DIR:-target}/debug/server"
 start_server() { # start_server NAME ENV... -> sets SERVER_URL, registers a stop hook
   local name=$1 port; shift
   port=$(free_port)
