@@ -30,8 +30,23 @@ wait_for_http() {
 }
 
 # The Python venv for test tools (moto, linters), created on first use.
+# A half-made venv (interpreter but no pip) is removed and made again. When the stdlib `venv` cannot make one
+# (e.g. a Debian python3 without python3-venv/ensurepip), `virtualenv` (pinned, from PyPI) makes it instead.
 ensure_venv() {
-  [[ -x "$VENV/bin/python" ]] || { log "creating Python venv at $VENV"; python3 -m venv "$VENV"; }
+  if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then return 0; fi
+  rm -rf "$VENV"
+  local py
+  py=$(command -v python3 || command -v python || true)
+  [[ -n "$py" ]] || die "python3 is needed for the test tools (moto, SecantusDB, linters); install Python 3.9+"
+  log "creating Python venv at $VENV with $py ($("$py" --version 2>&1))"
+  local logf="$TOOLS_DIR/venv-create.log"
+  if "$py" -m venv "$VENV" >"$logf" 2>&1 && "$VENV/bin/python" -m pip --version >>"$logf" 2>&1; then return 0; fi
+  log "stdlib venv failed ($(tail -n 3 "$logf" | tr '\n' ' ')); trying virtualenv"
+  rm -rf "$VENV"
+  "$py" -m pip install --quiet --disable-pip-version-check --target "$TOOLS_DIR/virtualenv" virtualenv==20.29.3 \
+    >>"$logf" 2>&1 || { cat "$logf" >&2; die "could not install virtualenv with $py -m pip; see above"; }
+  PYTHONPATH="$TOOLS_DIR/virtualenv" "$py" -m virtualenv "$VENV" >>"$logf" 2>&1 ||
+    { cat "$logf" >&2; die "could not create the Python venv at $VENV; see above"; }
 }
 
 # pip_pinned PACKAGE==VERSION [...]: installs into the venv unless already at that version.
