@@ -13,7 +13,7 @@ run:
 
 ## test: every test suite (unit, API over real HTTP, store contract, crash safety)
 test:
-	bash scripts/test.sh
+	time bash scripts/test.sh
 
 ## lint: formatting, clippy with warnings as errors (every member on the host, the web UI also for wasm32),
 ## and the shared crate's wasm32 build

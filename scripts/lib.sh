@@ -5,7 +5,7 @@ TOOLS_DIR="${TOOLS_DIR:-$PWD/.tools}"
 VENV="$TOOLS_DIR/venv"
 mkdir -p "$TOOLS_DIR"
 
-log() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+log() { printf '\033[1;34m==> [%ss] %s\033[0m\n' "$SECONDS" "$*" >&2; }
 die() { printf '\033[1;31merror: %s\033[0m\n' "$*" >&2; exit 1; }
 
 # Commands to run when the calling script exits (servers to stop), last registered first.
