@@ -40,6 +40,17 @@ pub enum LogFormat {
     Json,
 }
 
+/// Where request and business metrics go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricsMode {
+    /// CloudWatch Embedded Metric Format: one JSON line per metric record on stdout (deployed modes).
+    Emf,
+    /// A readable `tracing` event per record (local default).
+    Log,
+    /// No metrics.
+    Off,
+}
+
 /// All runtime settings. Field docs become `--help` text.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -139,6 +150,15 @@ pub struct Settings {
     /// Where the pool's keys are; default `<issuer>/.well-known/jwks.json`. Emulators serve it elsewhere.
     #[arg(long, env = "PAYDAY_COGNITO_JWKS_URL")]
     pub cognito_jwks_url: Option<String>,
+
+    /// Cognito API endpoint the web UI signs in against; default `https://cognito-idp.<region>.amazonaws.com/`.
+    /// Emulators (moto) serve it elsewhere.
+    #[arg(long, env = "PAYDAY_COGNITO_ENDPOINT")]
+    pub cognito_endpoint: Option<String>,
+
+    /// Metrics output: `emf` (CloudWatch Embedded Metric Format on stdout), `log`, or `off`.
+    #[arg(long, env = "PAYDAY_METRICS", value_enum, default_value = "log")]
+    pub metrics: MetricsMode,
 }
 
 impl Settings {
@@ -168,6 +188,8 @@ impl Settings {
             cognito_token_use: TokenUse::Access,
             cognito_issuer: None,
             cognito_jwks_url: None,
+            cognito_endpoint: None,
+            metrics: MetricsMode::Log,
         }
     }
 
@@ -201,6 +223,8 @@ pub struct Cognito {
     pub token_use: TokenUse,
     pub issuer: String,
     pub jwks_url: String,
+    /// The Cognito JSON API the browser calls (`InitiateAuth`, `SignUp`, ...).
+    pub endpoint: String,
 }
 
 impl Settings {
@@ -225,6 +249,10 @@ impl Settings {
             .cognito_jwks_url
             .clone()
             .unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
+        let endpoint = self
+            .cognito_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("https://cognito-idp.{region}.amazonaws.com/"));
         Ok(Cognito {
             region,
             user_pool_id,
@@ -232,6 +260,7 @@ impl Settings {
             token_use: self.cognito_token_use,
             issuer,
             jwks_url,
+            endpoint,
         })
     }
 }
@@ -267,6 +296,15 @@ mod tests {
         assert_eq!(
             settings.cognito().unwrap().jwks_url,
             "http://127.0.0.1:5000/eu-west-1_abc/.well-known/jwks.json"
+        );
+        assert_eq!(
+            cognito.endpoint,
+            "https://cognito-idp.eu-west-1.amazonaws.com/"
+        );
+        settings.cognito_endpoint = Some("http://127.0.0.1:5000/".into());
+        assert_eq!(
+            settings.cognito().unwrap().endpoint,
+            "http://127.0.0.1:5000/"
         );
     }
 }

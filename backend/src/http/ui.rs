@@ -32,6 +32,8 @@ pub enum UiAuth {
         region: String,
         user_pool_id: String,
         client_id: String,
+        /// The Cognito JSON API endpoint (overridable for emulators).
+        endpoint: String,
     },
 }
 
@@ -43,6 +45,7 @@ pub fn ui_config(state: &AppState) -> UiConfig {
                 region: c.region,
                 user_pool_id: c.user_pool_id,
                 client_id: c.client_id,
+                endpoint: c.endpoint,
             },
             // AppState::build already refused incomplete Cognito settings, so this is unreachable in practice.
             Err(_) => UiAuth::Local,
