@@ -16,9 +16,10 @@ test:
 	time bash scripts/test.sh
 
 ## lint: formatting, clippy with warnings as errors (every member on the host, the web UI also for wasm32),
-## and the shared crate's wasm32 build
+## the shared crate's wasm32 build, and the dependency policy (cargo deny, offline: licenses, bans, sources)
 lint: check-wasm
 	$(CARGO) fmt --all -- --check
+	bash scripts/deny.sh
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
