@@ -101,6 +101,8 @@ struct VerificationKey {
 /// forged `kid`s cannot turn into a flood of requests to the identity provider.
 pub struct Verifier {
     keys: RwLock<Arc<HashMap<String, VerificationKey>>>,
+    /// Tokens already verified, so a client's repeated requests don't pay for the signature check again.
+    verified: VerifiedTokens,
     remote: Option<RemoteJwks>,
     issuer: String,
     client_id: String,
@@ -109,6 +111,60 @@ pub struct Verifier {
 
 /// The shortest time between two JWKS downloads.
 pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+
+/// How many verified tokens are remembered (about 1 KiB each), and for how long at most. An entry never outlives
+/// its token's `exp` (checked on every hit), so the cache can only skip work, never accept a token the full
+/// check would refuse at that moment. A key removed from the JWKS stops being trusted after at most
+/// [`VERIFIED_TOKEN_TTL`].
+pub const VERIFIED_TOKEN_CAPACITY: u64 = 1024;
+pub const VERIFIED_TOKEN_TTL: Duration = Duration::from_secs(60);
+
+#[derive(Clone)]
+struct VerifiedToken {
+    principal: Principal,
+    /// The token's `exp` (seconds since the Unix epoch).
+    expires_at: i64,
+}
+
+/// A small bounded cache from the exact token string to what verifying it produced.
+struct VerifiedTokens(moka::sync::Cache<String, VerifiedToken>);
+
+impl VerifiedTokens {
+    fn new() -> Self {
+        VerifiedTokens(
+            moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_TOKEN_CAPACITY)
+                .time_to_live(VERIFIED_TOKEN_TTL)
+                .build(),
+        )
+    }
+
+    /// `None` when the token has not been verified recently; `Some(Err(Expired))` once it has expired.
+    fn get(&self, token: &str) -> Option<Result<Principal, AuthError>> {
+        let hit = self.0.get(token)?;
+        if unix_now() >= hit.expires_at {
+            self.0.invalidate(token);
+            return Some(Err(AuthError::Expired));
+        }
+        Some(Ok(hit.principal))
+    }
+
+    fn insert(&self, token: &str, principal: Principal, expires_at: i64) {
+        self.0.insert(
+            token.to_owned(),
+            VerifiedToken {
+                principal,
+                expires_at,
+            },
+        );
+    }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs() as i64)
+}
 
 struct RemoteJwks {
     url: String,
@@ -181,6 +237,7 @@ impl Verifier {
     pub fn new(jwks: &JwkSet, issuer: String, client_id: String, token_use: TokenUse) -> Self {
         Verifier {
             keys: RwLock::new(Arc::new(keys_from_jwks(jwks))),
+            verified: VerifiedTokens::new(),
             remote: None,
             issuer,
             client_id,
@@ -219,6 +276,7 @@ impl Verifier {
             .expect("HTTP client builds");
         Verifier {
             keys: RwLock::new(Arc::new(HashMap::new())),
+            verified: VerifiedTokens::new(),
             remote: Some(RemoteJwks {
                 url: jwks_url,
                 client,
@@ -256,6 +314,9 @@ impl Verifier {
 
     /// Checks `token` and returns who it belongs to.
     pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        if let Some(known) = self.verified.get(token) {
+            return known;
+        }
         // The header is read only for `alg` and `kid`; `jku`, `jwk` and `x5u` are never followed.
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| AuthError::Invalid("malformed token"))?;
@@ -276,10 +337,13 @@ impl Verifier {
         if key.algorithm != header.alg {
             return Err(AuthError::Invalid("algorithm does not match the key"));
         }
-        self.check(token, key)
+        let (principal, expires_at) = self.check(token, key)?;
+        self.verified.insert(token, principal.clone(), expires_at);
+        Ok(principal)
     }
 
-    fn check(&self, token: &str, key: &VerificationKey) -> Result<Principal, AuthError> {
+    /// The full check; returns the caller and the token's `exp`.
+    fn check(&self, token: &str, key: &VerificationKey) -> Result<(Principal, i64), AuthError> {
         let mut validation = Validation::new(key.algorithm);
         validation.leeway = 0;
         validation.validate_nbf = true;
@@ -313,9 +377,84 @@ impl Verifier {
         }
         let user_id = Uuid::parse_str(&claims.sub)
             .map_err(|_| AuthError::Invalid("subject is not a user id"))?;
-        Ok(Principal {
-            user_id: UserId(user_id),
-            email: claims.email,
-        })
+        Ok((
+            Principal {
+                user_id: UserId(user_id),
+                email: claims.email,
+            },
+            claims.exp,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use chrono::Utc;
+
+    use super::local::{LOCAL_CLIENT_ID, LocalIssuer};
+    use super::*;
+
+    fn local_verifier(ttl: Duration) -> (LocalIssuer, Verifier) {
+        let issuer = LocalIssuer::ephemeral("http://local".into(), ttl).unwrap();
+        let verifier = Verifier::new(
+            issuer.jwks(),
+            "http://local".into(),
+            LOCAL_CLIENT_ID.into(),
+            TokenUse::Access,
+        );
+        (issuer, verifier)
+    }
+
+    fn forget_keys(verifier: &Verifier) {
+        *verifier.keys.write().unwrap() = Arc::new(HashMap::new());
+    }
+
+    #[tokio::test]
+    async fn a_verified_token_is_answered_from_the_cache_and_others_are_not() {
+        let (issuer, verifier) = local_verifier(Duration::from_secs(60));
+        let user = UserId(Uuid::new_v4());
+        let token = issuer.issue_access_token(user, Utc::now()).unwrap();
+        assert_eq!(verifier.verify(&token).await.unwrap().user_id, user);
+        // Without keys only a cache hit can succeed.
+        forget_keys(&verifier);
+        assert_eq!(verifier.verify(&token).await.unwrap().user_id, user);
+        let other = issuer
+            .issue_access_token(UserId(Uuid::new_v4()), Utc::now())
+            .unwrap();
+        assert_eq!(
+            verifier.verify(&other).await,
+            Err(AuthError::Invalid("unknown signing key"))
+        );
+        // A token that differs in one character is a different key, checked in full.
+        let mut tampered = token.clone();
+        let last = tampered.pop().unwrap();
+        tampered.push(if last == 'A' { 'B' } else { 'A' });
+        assert!(verifier.verify(&tampered).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_cached_token_still_expires_at_its_exp() {
+        let (issuer, verifier) = local_verifier(Duration::from_secs(1));
+        let user = UserId(Uuid::new_v4());
+        let token = issuer.issue_access_token(user, Utc::now()).unwrap();
+        assert!(verifier.verify(&token).await.is_ok());
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+        assert_eq!(verifier.verify(&token).await, Err(AuthError::Expired));
+    }
+
+    #[tokio::test]
+    async fn refused_tokens_are_not_cached() {
+        let (issuer, verifier) = local_verifier(Duration::from_secs(60));
+        let token = issuer
+            .issue_access_token(UserId(Uuid::new_v4()), Utc::now())
+            .unwrap();
+        let (_, stranger) = local_verifier(Duration::from_secs(60));
+        // Signed by another key with the same kid format: refused, and refused again (nothing cached).
+        for _ in 0..2 {
+            assert!(stranger.verify(&token).await.is_err());
+        }
+        assert!(verifier.verify(&token).await.is_ok());
     }
 }

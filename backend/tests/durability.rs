@@ -1,5 +1,7 @@
-//! Crash safety of the embedded store: the real `server` binary is SIGKILLed while clients write; after a
-//! restart on the same data directory every acknowledged write is there.
+//! Crash safety of the embedded store: the real `server` binary is SIGKILLed while clients write, 20 times
+//! (`PAYDAY_CRASH_ROUNDS` to change); after every restart on the same data directory the server opens the
+//! database and becomes ready, and every acknowledged write is there; at the end SQLite's own integrity check
+//! passes.
 
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
@@ -101,7 +103,11 @@ async fn acknowledged_writes_survive_sigkill() {
     let token = tokens["access_token"].as_str().unwrap().to_owned();
     let acknowledged: Arc<Mutex<HashSet<String>>> = Arc::default();
 
-    for round in 0..3 {
+    let rounds: usize = std::env::var("PAYDAY_CRASH_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20);
+    for round in 0..rounds {
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let (client, base, token, acknowledged) = (
@@ -132,7 +138,8 @@ async fn acknowledged_writes_survive_sigkill() {
                 })
             })
             .collect();
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Kill at a different point of the write stream each round.
+        tokio::time::sleep(Duration::from_millis(150 + 37 * (round as u64 % 7))).await;
         server.child.kill().unwrap(); // SIGKILL on Unix
         server.child.wait().unwrap();
         for writer in writers {
@@ -153,4 +160,10 @@ async fn acknowledged_writes_survive_sigkill() {
             missing.len()
         );
     }
+    drop(server);
+    let db = rusqlite::Connection::open(dir.path().join("payday.db")).unwrap();
+    let integrity: String = db
+        .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
 }
