@@ -39,6 +39,9 @@ export PAYDAY_TEST_REQUIRE_CLOUD=1
 log "cargo test"
 cargo test --workspace --all-targets --locked
 
+# --- Section: reliability: API fuzzing from the OpenAPI document (schemathesis against the real server) --------
+bash scripts/fuzz-api.sh
+
 # --- Section: web UI build and browser end-to-end tests ------------------------------------------------------
 # Release build (sizes checked against the budget), then headless Chromium against the real server.
 bash scripts/test-e2e.sh
