@@ -1,6 +1,7 @@
 //! The HTTP layer: routes (one file per resource), the middleware stack, and the OpenAPI document.
 //!
-//! Middleware, outermost first: request id (set, then echoed in `x-request-id`) → trace span per request →
+//! Middleware, outermost first: request id (set, then echoed in `x-request-id`) → AWS trace id (validated from
+//! `X-Amzn-Trace-Id`) → trace span per request (request id, trace id, method, route) → request metrics →
 //! error envelope (every non-2xx becomes `{code, message, request_id, fields?}` and is logged once) →
 //! compression → timeout (→ 503) → CORS (only when origins are configured) → routes, whose body extractors
 //! refuse more than 64 KiB with 413.
@@ -24,6 +25,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
+use trace_id::TraceId;
 
 pub mod account;
 pub mod auth;
@@ -35,6 +37,7 @@ pub mod health;
 pub mod pay_schedules;
 pub mod settings;
 pub mod tasks;
+pub mod trace_id;
 pub mod ui;
 
 use error::{ErrorReport, error_response, generic_report};
@@ -88,6 +91,7 @@ pub fn app(state: AppState) -> Router {
     let (api, openapi) = api();
     let openapi_json = serde_json::to_string(&openapi).expect("OpenAPI document serializes");
     let settings = state.settings().clone();
+    let metrics = state.metrics().clone();
     let router = api
         .route(
             "/api/v1/openapi.json",
@@ -132,6 +136,7 @@ pub fn app(state: AppState) -> Router {
     router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .map_request(trace_id::tag)
             .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let request_id = request
                     .extensions()
@@ -139,8 +144,10 @@ pub fn app(state: AppState) -> Router {
                     .and_then(|id| id.header_value().to_str().ok())
                     .unwrap_or("-");
                 let route = request.extensions().get::<MatchedPath>().map_or("-", |p| p.as_str());
-                tracing::info_span!("request", request_id, method = %request.method(), route)
+                let trace_id = request.extensions().get::<TraceId>().map(TraceId::as_str);
+                tracing::info_span!("request", request_id, trace_id, method = %request.method(), route)
             }))
+            .layer(middleware::from_fn_with_state(metrics, crate::metrics::track))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(middleware::from_fn(error_envelope))
             .layer(CompressionLayer::new())

@@ -12,6 +12,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 pub mod auth;
 pub mod config;
 pub mod http;
+pub mod metrics;
 pub mod store;
 pub mod telemetry;
 
@@ -20,6 +21,7 @@ pub use http::app;
 use auth::local::{LOCAL_CLIENT_ID, LocalIssuer, LoginThrottle};
 use auth::{TokenUse, Verifier};
 use config::{AuthMode, Settings, StoreKind};
+use metrics::Metrics;
 use store::Store;
 
 /// Everything a request handler needs, cheap to clone.
@@ -34,6 +36,7 @@ struct StateInner {
     verifier: Verifier,
     local: Option<LocalIssuer>,
     throttle: LoginThrottle,
+    metrics: Metrics,
 }
 
 impl AppState {
@@ -88,6 +91,7 @@ impl AppState {
                 verifier,
                 local,
                 throttle: LoginThrottle::default(),
+                metrics: Metrics::new(settings.metrics),
             }),
         })
     }
@@ -111,6 +115,11 @@ impl AppState {
 
     pub fn throttle(&self) -> &LoginThrottle {
         &self.inner.throttle
+    }
+
+    /// Request and business metrics (`state.metrics().count(Event::SignIn)`).
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
     }
 }
 

@@ -20,6 +20,7 @@ use super::extract::{AppJson, ClientAddr};
 use crate::auth::local::{
     LocalIssuer, hash_password, hash_refresh_token, new_refresh_token, verify_password,
 };
+use crate::metrics::Event;
 use crate::store::{RefreshToken, RefreshUse, StoreError, User, UserId};
 use crate::{AppState, now};
 
@@ -69,6 +70,7 @@ pub async fn auth_register(
         Err(error) => return Err(error.into()),
     }
     tracing::info!(user_id = %user.id, "account registered");
+    state.metrics().count(Event::SignUp);
     Ok((StatusCode::CREATED, axum::Json(me(&user))))
 }
 
@@ -142,9 +144,9 @@ pub async fn auth_login(
     };
     state.throttle().record_success(&email);
     tracing::info!(user_id = %user.id, "signed in");
-    Ok(axum::Json(
-        issue_tokens(&state, user.id, Uuid::new_v4()).await?,
-    ))
+    let tokens = issue_tokens(&state, user.id, Uuid::new_v4()).await?;
+    state.metrics().count(Event::SignIn);
+    Ok(axum::Json(tokens))
 }
 
 /// Trade a refresh token for new tokens. The old refresh token stops working.

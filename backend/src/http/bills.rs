@@ -4,13 +4,16 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use shared::budget::{Bill, CreateBill, MarkOccurrence, OccurrenceMark, UpdateBill};
+use shared::budget::{
+    Bill, CreateBill, MarkOccurrence, OccurrenceMark, OccurrenceStatus, UpdateBill,
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::error::AppError;
 use super::extract::{AppJson, AuthUser, IfMatch, required_version};
 use super::tasks::{etag, parse_id};
+use crate::metrics::Event;
 use crate::{AppState, now};
 
 /// Most bills one user may keep.
@@ -144,6 +147,9 @@ pub async fn occurrences_mark(
     let bill = state.store().get_bill(user.user_id, parse_id(&id)?).await?;
     let mark = input.into_mark(&bill, parse_due_on(&due_on)?, now())?;
     state.store().put_mark(user.user_id, &mark).await?;
+    if mark.status == OccurrenceStatus::Paid {
+        state.metrics().count(Event::BillMarkedPaid);
+    }
     Ok(axum::Json(mark))
 }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::error::AppError;
 use super::extract::{AppJson, AppQuery, AuthUser, IfMatch, required_version};
+use crate::metrics::Event;
 use crate::store::TaskQuery;
 use crate::{AppState, now};
 
@@ -116,6 +117,7 @@ pub async fn tasks_create(
         version: 1,
     };
     state.store().create_task(user.user_id, &task).await?;
+    state.metrics().count(Event::TaskCreated);
     let mut headers = with_etag(&task);
     let location = format!("/api/v1/tasks/{}", task.id);
     headers.insert(
