@@ -5,9 +5,15 @@
 //!   timeout, and `/readyz` says not ready;
 //! - store back (SIGCONT): the same server process serves again, by itself;
 //! - store down (SIGKILL): 503 again, quickly; restarted on the same port: the same server process recovers.
+//!
+//! All of it under load: background clients list tasks the whole time; every answer they get is a 200 or a 503
+//! (never another status, a dropped connection or a hang past the request timeout), and after recovery they are
+//! all served again.
 
 mod cloud_env;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
@@ -101,6 +107,69 @@ async fn assert_recovers(client: &Client, server: &Server, token: &str) -> (Dura
     }
 }
 
+/// What the background clients saw.
+#[derive(Debug, Default)]
+struct LoadReport {
+    ok: usize,
+    unavailable: usize,
+    slowest: Duration,
+    /// The status of the most recent answer of each client (all must be 200 at the end).
+    last: Vec<StatusCode>,
+}
+
+/// `clients` loops of `GET /api/v1/tasks` until `stop` is set. Panics on anything but 200/503 or a hang.
+fn start_load(
+    clients: usize,
+    server: &Server,
+    token: &str,
+    stop: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<LoadReport> {
+    let url = format!("{}/api/v1/tasks", server.base);
+    let token = token.to_owned();
+    tokio::spawn(async move {
+        let client = Client::new();
+        let workers: Vec<_> = (0..clients)
+            .map(|_| {
+                let (client, url, token, stop) =
+                    (client.clone(), url.clone(), token.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut report = LoadReport::default();
+                    let mut last = StatusCode::OK;
+                    while !stop.load(Ordering::Relaxed) {
+                        let started = Instant::now();
+                        let response = client
+                            .get(&url)
+                            .bearer_auth(&token)
+                            .timeout(REQUEST_TIMEOUT + Duration::from_secs(5))
+                            .send()
+                            .await
+                            .expect("under load the server answers every request");
+                        report.slowest = report.slowest.max(started.elapsed());
+                        last = response.status();
+                        match last {
+                            StatusCode::OK => report.ok += 1,
+                            StatusCode::SERVICE_UNAVAILABLE => report.unavailable += 1,
+                            other => panic!("under load: unexpected {other}"),
+                        }
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    report.last.push(last);
+                    report
+                })
+            })
+            .collect();
+        let mut total = LoadReport::default();
+        for worker in workers {
+            let report = worker.await.unwrap();
+            total.ok += report.ok;
+            total.unavailable += report.unavailable;
+            total.slowest = total.slowest.max(report.slowest);
+            total.last.extend(report.last);
+        }
+        total
+    })
+}
+
 async fn store_outages_are_503_and_the_server_recovers(backend: &str, kind: EmulatorKind) {
     let Some(mut emulator) = Emulator::start(kind) else {
         return;
@@ -117,6 +186,8 @@ async fn store_outages_are_503_and_the_server_recovers(backend: &str, kind: Emul
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
+    let stop = Arc::new(AtomicBool::new(false));
+    let load = start_load(8, &server, &token, stop.clone());
 
     // Hung store: connections stay open, nothing answers.
     emulator.freeze();
@@ -146,20 +217,34 @@ async fn store_outages_are_503_and_the_server_recovers(backend: &str, kind: Emul
     if kind == EmulatorKind::Secantus {
         assert_eq!(page["items"][0]["title"], "survives", "data kept on disk");
     }
+    // Let the background clients see the recovered store before they stop.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let load = load.await.unwrap();
+    assert!(load.ok > 0 && load.unavailable > 0, "{load:?}");
+    assert!(
+        load.slowest < REQUEST_TIMEOUT,
+        "no request hung up to the timeout: {load:?}"
+    );
+    assert!(
+        load.last.iter().all(|status| *status == StatusCode::OK),
+        "every client is served after recovery: {load:?}"
+    );
     eprintln!(
         "{backend}: hung → 503 in {hung:?}, recovered {thawed:?} after SIGCONT; down → 503 in {down:?}, \
-         recovered {restarted:?} after restart"
+         recovered {restarted:?} after restart; under load: {} × 200, {} × 503, slowest {:?}",
+        load.ok, load.unavailable, load.slowest
     );
 }
 
 #[cfg(feature = "dynamodb")]
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dynamodb_outages_are_503_within_the_timeout_and_the_server_recovers() {
     store_outages_are_503_and_the_server_recovers("dynamodb", EmulatorKind::Moto).await;
 }
 
 #[cfg(feature = "mongodb")]
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn mongodb_outages_are_503_within_the_timeout_and_the_server_recovers() {
     store_outages_are_503_and_the_server_recovers("mongodb", EmulatorKind::Secantus).await;
 }

@@ -329,8 +329,8 @@ fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> b
     service_code(error) == Some("ConditionalCheckFailedException")
 }
 
-/// Transport trouble, throttling and AWS-side faults are worth retrying later (`Unavailable` → 503); the rest
-/// is a bug or misconfiguration (`Backend` → 500). The SDK error stays the source; nothing is stringified.
+/// Transport trouble, throttling, AWS-side faults and a missing table are worth retrying later
+/// (`Unavailable` → 503, and `/readyz` fails); the rest is a bug (`Backend` → 500). The SDK error stays the source; nothing is stringified.
 fn sdk_error<E, R>(error: SdkError<E, R>) -> StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -350,6 +350,9 @@ where
                     | "ServiceUnavailable"
                     | "TransactionConflictException"
                     | "TransactionInProgressException"
+                    // The table is missing (being created or restored, or a wrong name): the store is not
+                    // there to serve, which is an outage for the caller, not a bug in the request.
+                    | "ResourceNotFoundException"
             )
         ),
         _ => false,
