@@ -49,7 +49,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Payday API", description = "How much to set aside before payday, and the tasks to do before then."),
-    components(schemas(shared::ApiError)),
+    components(schemas(shared::ApiError, shared::tasks::StatusFilter)),
     modifiers(&BearerAuth),
 )]
 struct ApiDoc;
