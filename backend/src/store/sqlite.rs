@@ -85,6 +85,8 @@ const KIND_BILL: &str = "bill";
 pub struct SqliteStore {
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Mutex<Vec<Connection>>>,
+    /// One permit per reader connection: a read waits its turn instead of finding the pool empty.
+    reader_slots: Arc<tokio::sync::Semaphore>,
     path: String,
 }
 
@@ -166,6 +168,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer: Arc::new(Mutex::new(writer)),
             readers: Arc::new(Mutex::new(readers)),
+            reader_slots: Arc::new(tokio::sync::Semaphore::new(READERS)),
             path: path.display().to_string(),
         })
     }
@@ -188,9 +191,17 @@ impl SqliteStore {
         f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
         let readers = self.readers.clone();
+        let permit = self
+            .reader_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(StoreError::backend)?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit; // released after the connection is back in the pool
             let conn = readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let Some(conn) = conn else {
+                // Unreachable while permits and connections are equal in number.
                 return Err(StoreError::Unavailable("no reader connection".into()));
             };
             let result = f(&conn);
@@ -927,5 +938,25 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, MIGRATIONS.len());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn more_concurrent_reads_than_connections_wait_their_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.db")).await.unwrap());
+        let owner = UserId(Uuid::new_v4());
+        let reads: Vec<_> = (0..READERS * 16)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .get_record::<serde_json::Value>(owner, "task", Uuid::new_v4().to_string())
+                        .await
+                })
+            })
+            .collect();
+        for read in reads {
+            assert!(matches!(read.await.unwrap(), Ok(None)));
+        }
     }
 }
