@@ -2,7 +2,7 @@
 //! from the `ApiError` wire format and worded for people, and a session that refreshes itself before it expires.
 //!
 //! Sign-in lives behind [`AuthBackend`] (an enum, so the wasm binary keeps static dispatch): local mode talks to
-//! `/api/v1/auth/*`; a Cognito variant can slot in later behind the same screens.
+//! `/api/v1/auth/*`, Cognito mode to the user pool's own API ([`cognito`]), behind the same screens and session.
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
@@ -14,6 +14,8 @@ use shared::ApiError;
 use shared::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+pub mod cognito;
 
 /// `/config.json`, written by the server so one build runs anywhere.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -30,7 +32,16 @@ pub struct RuntimeConfig {
 pub enum AuthConfig {
     #[default]
     Local,
-    /// A mode this build does not know yet (e.g. `cognito` before that lands).
+    /// An Amazon Cognito user pool; the UI calls its API at `endpoint` (empty: the region's public endpoint).
+    Cognito {
+        region: String,
+        #[serde(default)]
+        user_pool_id: String,
+        client_id: String,
+        #[serde(default)]
+        endpoint: String,
+    },
+    /// A mode this build does not know.
     #[serde(other)]
     Unsupported,
 }
@@ -86,6 +97,11 @@ impl UiError {
             UiError::Api { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// True when the error carries this `code` (the screens act on a few, e.g. an unconfirmed e-mail).
+    pub fn is(&self, code: &str) -> bool {
+        matches!(self, UiError::Api { error, .. } if error.code == code)
     }
 }
 
@@ -177,17 +193,54 @@ pub fn now_ms() -> f64 {
 pub enum AuthBackend {
     /// Payday's own accounts: `/api/v1/auth/{register,login,refresh,logout}`.
     Local { base: String },
+    /// An Amazon Cognito user pool, called from the browser; the API verifies its access tokens.
+    Cognito(cognito::Cognito),
+}
+
+/// What signing up led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignedUp {
+    /// Signed in straight away (local accounts, or a pool that confirms users itself).
+    In(Session),
+    /// The e-mail address must be confirmed with the code sent to `destination` first.
+    ConfirmEmail { destination: Option<String> },
 }
 
 impl AuthBackend {
     pub fn from_config(config: &RuntimeConfig) -> Result<AuthBackend, String> {
-        match config.auth {
+        match &config.auth {
             AuthConfig::Local => Ok(AuthBackend::Local {
                 base: config.api_base_url.trim_end_matches('/').to_owned(),
             }),
+            AuthConfig::Cognito {
+                region,
+                client_id,
+                endpoint,
+                ..
+            } if !client_id.is_empty() && (!region.is_empty() || !endpoint.is_empty()) => Ok(
+                AuthBackend::Cognito(cognito::Cognito::new(region, endpoint, client_id)),
+            ),
+            AuthConfig::Cognito { .. } => {
+                Err("This Payday server's sign-in is not fully configured (Cognito client or region missing).".into())
+            }
             AuthConfig::Unsupported => Err(
                 "This Payday server uses a sign-in method this page does not support yet.".into(),
             ),
+        }
+    }
+
+    /// Whether the sign-up form applies Payday's own password rules before sending (a user pool has its own).
+    pub fn checks_passwords(&self) -> bool {
+        matches!(self, AuthBackend::Local { .. })
+    }
+
+    /// The hint beside the new-password field.
+    pub fn password_hint(&self) -> &'static str {
+        match self {
+            AuthBackend::Local { .. } => "(at least 8 characters)",
+            AuthBackend::Cognito(_) => {
+                "(long, with upper- and lower-case letters, a number and a symbol)"
+            }
         }
     }
 
@@ -196,7 +249,7 @@ impl AuthBackend {
         email: &str,
         password: &str,
         name: Option<String>,
-    ) -> Result<Session, UiError> {
+    ) -> Result<SignedUp, UiError> {
         match self {
             AuthBackend::Local { base } => {
                 let body = RegisterRequest {
@@ -206,12 +259,52 @@ impl AuthBackend {
                 };
                 let _: serde_json::Value =
                     json(send(base, "POST", "/api/v1/auth/register", &body, None).await?)?;
-                self.sign_in(email, password).await
+                self.sign_in(email, password).await.map(SignedUp::In)
+            }
+            AuthBackend::Cognito(pool) => {
+                let email = shared::auth::normalize_email(email);
+                let answer = pool
+                    .send(pool.sign_up(&email, password, name.as_deref()))
+                    .await?;
+                if answer["UserConfirmed"].as_bool() == Some(true) {
+                    return self.sign_in(&email, password).await.map(SignedUp::In);
+                }
+                Ok(SignedUp::ConfirmEmail {
+                    destination: cognito::destination(&answer),
+                })
+            }
+        }
+    }
+
+    /// Confirms the e-mail address with the code sent to it (Cognito; local accounts need none).
+    pub async fn confirm(&self, email: &str, code: &str) -> Result<(), UiError> {
+        match self {
+            AuthBackend::Local { .. } => Ok(()),
+            AuthBackend::Cognito(pool) => {
+                let email = shared::auth::normalize_email(email);
+                match pool.send(pool.confirm_sign_up(&email, code.trim())).await {
+                    // A retry after a confirmation whose sign-in failed: nothing left to confirm.
+                    Err(e) if e.is(cognito::ALREADY_CONFIRMED) => Ok(()),
+                    other => other.map(|_| ()),
+                }
+            }
+        }
+    }
+
+    /// Sends a new confirmation code; where it went, when the pool says.
+    pub async fn resend_code(&self, email: &str) -> Result<Option<String>, UiError> {
+        match self {
+            AuthBackend::Local { .. } => Ok(None),
+            AuthBackend::Cognito(pool) => {
+                let email = shared::auth::normalize_email(email);
+                let answer = pool.send(pool.resend_code(&email)).await?;
+                Ok(cognito::destination(&answer))
             }
         }
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session, UiError> {
+        let normalized = shared::auth::normalize_email(email);
         match self {
             AuthBackend::Local { base } => {
                 let body = LoginRequest {
@@ -220,15 +313,17 @@ impl AuthBackend {
                 };
                 let tokens: TokenResponse =
                     json(send(base, "POST", "/api/v1/auth/login", &body, None).await?)?;
-                Ok(Session::from_tokens(
-                    tokens,
-                    shared::auth::normalize_email(email),
-                ))
+                Ok(Session::from_tokens(tokens, normalized))
+            }
+            AuthBackend::Cognito(pool) => {
+                let answer = pool.send(pool.password_auth(&normalized, password)).await?;
+                cognito::session(&answer, &normalized, None, now_ms())
             }
         }
     }
 
-    /// Trades the refresh token for new tokens. The old refresh token stops working.
+    /// Trades the refresh token for new tokens. Local refresh tokens rotate (the old one stops working); Cognito's
+    /// are kept until they expire or are revoked.
     pub async fn refresh(&self, session: &Session) -> Result<Session, UiError> {
         match self {
             AuthBackend::Local { base } => {
@@ -238,6 +333,15 @@ impl AuthBackend {
                 let tokens: TokenResponse =
                     json(send(base, "POST", "/api/v1/auth/refresh", &body, None).await?)?;
                 Ok(Session::from_tokens(tokens, session.email.clone()))
+            }
+            AuthBackend::Cognito(pool) => {
+                let answer = pool.send(pool.refresh_auth(&session.refresh_token)).await?;
+                cognito::session(
+                    &answer,
+                    &session.email,
+                    Some(&session.refresh_token),
+                    now_ms(),
+                )
             }
         }
     }
@@ -250,6 +354,9 @@ impl AuthBackend {
                     refresh_token: session.refresh_token.clone(),
                 };
                 let _ = send(base, "POST", "/api/v1/auth/logout", &body, None).await;
+            }
+            AuthBackend::Cognito(pool) => {
+                let _ = pool.send(pool.revoke(&session.refresh_token)).await;
             }
         }
     }
@@ -487,27 +594,41 @@ async fn send<B: Serialize>(
     check(status, text)
 }
 
-/// One `fetch`: status and body text, or [`UiError::Network`].
+/// One `fetch` to Payday's API: JSON body, bearer token; status and body text, or [`UiError::Network`].
 pub async fn fetch(
     method: &str,
     url: &str,
     body: Option<String>,
     token: Option<&str>,
 ) -> Result<(u16, String), UiError> {
+    let bearer = token.map(|token| format!("Bearer {token}"));
+    let mut headers = vec![("accept", "application/json")];
+    if body.is_some() {
+        headers.push(("content-type", "application/json"));
+    }
+    if let Some(bearer) = &bearer {
+        headers.push(("authorization", bearer));
+    }
+    request(method, url, body, &headers).await
+}
+
+/// One `fetch` with the given headers: status and body text, or [`UiError::Network`].
+pub async fn request(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+) -> Result<(u16, String), UiError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
-    let headers = web_sys::Headers::new().map_err(|_| UiError::Network)?;
-    headers.set("accept", "application/json").ok();
+    let set = web_sys::Headers::new().map_err(|_| UiError::Network)?;
+    for (name, value) in headers {
+        set.set(name, value).ok();
+    }
     if let Some(body) = body {
-        headers.set("content-type", "application/json").ok();
         init.set_body(&JsValue::from_str(&body));
     }
-    if let Some(token) = token {
-        headers
-            .set("authorization", &format!("Bearer {token}"))
-            .ok();
-    }
-    init.set_headers(&headers);
+    init.set_headers(&set);
     let request =
         web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| UiError::Network)?;
     let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
@@ -587,12 +708,32 @@ mod tests {
         let local: RuntimeConfig =
             serde_json::from_str(r#"{"api_base_url":"","auth":{"mode":"local"}}"#).unwrap();
         assert_eq!(local.auth, AuthConfig::Local);
+        assert!(AuthBackend::from_config(&local).unwrap().checks_passwords());
         let future: RuntimeConfig = serde_json::from_str(
-            r#"{"api_base_url":"https://api.example.com","auth":{"mode":"cognito"}}"#,
+            r#"{"api_base_url":"https://api.example.com","auth":{"mode":"saml"}}"#,
         )
         .unwrap();
         assert_eq!(future.auth, AuthConfig::Unsupported);
         assert!(AuthBackend::from_config(&future).is_err());
+    }
+
+    #[test]
+    fn cognito_config_picks_the_cognito_backend() {
+        let config: RuntimeConfig = serde_json::from_str(
+            r#"{"api_base_url":"","auth":{"mode":"cognito","region":"eu-west-1",
+                "user_pool_id":"eu-west-1_abc","client_id":"c1","endpoint":"http://127.0.0.1:5000/"}}"#,
+        )
+        .unwrap();
+        let AuthBackend::Cognito(pool) = AuthBackend::from_config(&config).unwrap() else {
+            panic!("expected the Cognito backend");
+        };
+        assert_eq!(pool.endpoint, "http://127.0.0.1:5000/");
+        assert_eq!(pool.client_id, "c1");
+        let incomplete: RuntimeConfig = serde_json::from_str(
+            r#"{"auth":{"mode":"cognito","region":"eu-west-1","client_id":""}}"#,
+        )
+        .unwrap();
+        assert!(AuthBackend::from_config(&incomplete).is_err());
     }
 
     #[test]
