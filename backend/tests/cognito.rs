@@ -361,7 +361,8 @@ async fn local_sign_in_endpoints_are_off_and_config_json_names_the_pool() {
         .unwrap();
     assert_eq!(
         config["auth"],
-        json!({"mode": "cognito", "region": "us-east-1", "user_pool_id": POOL, "client_id": CLIENT})
+        json!({"mode": "cognito", "region": "us-east-1", "user_pool_id": POOL, "client_id": CLIENT,
+               "endpoint": "https://cognito-idp.us-east-1.amazonaws.com/"})
     );
 }
 
