@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test lint fmt check-wasm
+.PHONY: run test lint fmt check-wasm bench
 
 ## run: build the web UI, then start Payday at http://127.0.0.1:3000 (embedded store in ./data, local sign-in)
 run:
@@ -29,3 +29,7 @@ check-wasm:
 
 fmt:
 	$(CARGO) fmt --all
+
+## bench: HTTP load tests beside their ceilings (wrk, release build); writes docs/benchmarks.md. Not part of test.
+bench:
+	bash scripts/bench.sh
