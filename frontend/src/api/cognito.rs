@@ -7,7 +7,8 @@
 //! functions, tested on the host; only [`Cognito::send`] touches the network (through the shared fetch helper).
 //! Why the API rather than the hosted UI: docs/auth.md.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use shared::ApiError;
 
 use super::{Session, UiError, request};
@@ -27,11 +28,11 @@ pub struct Cognito {
     pub client_id: String,
 }
 
-/// One API call: the operation name and its JSON body.
+/// One API call: the operation and its JSON body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub op: &'static str,
-    pub body: Value,
+    pub body: String,
 }
 
 impl Call {
@@ -39,6 +40,46 @@ impl Call {
     pub fn target(&self) -> String {
         format!("{TARGET_PREFIX}{}", self.op)
     }
+}
+
+/// Every request body is this one shape with the unused members left out: one serializer in the wasm, not six
+/// (and no `serde_json::Value` building).
+#[derive(Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Body<'a> {
+    client_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    user_attributes: Vec<Attribute<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirmation_code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_flow: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_parameters: Option<AuthParameters<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Attribute<'a> {
+    name: &'a str,
+    value: &'a str,
+}
+
+#[derive(Default, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+struct AuthParameters<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
 }
 
 impl Cognito {
@@ -55,66 +96,100 @@ impl Cognito {
         }
     }
 
+    fn call(&self, op: &'static str, body: Body) -> Call {
+        let body = Body {
+            client_id: &self.client_id,
+            ..body
+        };
+        Call {
+            op,
+            body: serde_json::to_string(&body).unwrap_or_default(),
+        }
+    }
+
     /// The pool takes e-mail addresses as usernames; `email` is also sent as an attribute so the code can be
     /// delivered even where the pool keeps separate usernames.
     pub fn sign_up(&self, email: &str, password: &str, name: Option<&str>) -> Call {
-        let mut attributes = vec![json!({"Name": "email", "Value": email})];
+        let mut user_attributes = vec![Attribute {
+            name: "email",
+            value: email,
+        }];
         if let Some(name) = name {
-            attributes.push(json!({"Name": "name", "Value": name}));
+            user_attributes.push(Attribute {
+                name: "name",
+                value: name,
+            });
         }
-        Call {
-            op: "SignUp",
-            body: json!({
-                "ClientId": self.client_id,
-                "Username": email,
-                "Password": password,
-                "UserAttributes": attributes,
-            }),
-        }
+        self.call(
+            "SignUp",
+            Body {
+                username: Some(email),
+                password: Some(password),
+                user_attributes,
+                ..Body::default()
+            },
+        )
     }
 
     pub fn confirm_sign_up(&self, email: &str, code: &str) -> Call {
-        Call {
-            op: "ConfirmSignUp",
-            body: json!({"ClientId": self.client_id, "Username": email, "ConfirmationCode": code}),
-        }
+        self.call(
+            "ConfirmSignUp",
+            Body {
+                username: Some(email),
+                confirmation_code: Some(code),
+                ..Body::default()
+            },
+        )
     }
 
     pub fn resend_code(&self, email: &str) -> Call {
-        Call {
-            op: "ResendConfirmationCode",
-            body: json!({"ClientId": self.client_id, "Username": email}),
-        }
+        self.call(
+            "ResendConfirmationCode",
+            Body {
+                username: Some(email),
+                ..Body::default()
+            },
+        )
     }
 
     pub fn password_auth(&self, email: &str, password: &str) -> Call {
-        Call {
-            op: "InitiateAuth",
-            body: json!({
-                "ClientId": self.client_id,
-                "AuthFlow": "USER_PASSWORD_AUTH",
-                "AuthParameters": {"USERNAME": email, "PASSWORD": password},
-            }),
-        }
+        self.call(
+            "InitiateAuth",
+            Body {
+                auth_flow: Some("USER_PASSWORD_AUTH"),
+                auth_parameters: Some(AuthParameters {
+                    username: Some(email),
+                    password: Some(password),
+                    ..AuthParameters::default()
+                }),
+                ..Body::default()
+            },
+        )
     }
 
     pub fn refresh_auth(&self, refresh_token: &str) -> Call {
-        Call {
-            op: "InitiateAuth",
-            body: json!({
-                "ClientId": self.client_id,
-                "AuthFlow": "REFRESH_TOKEN_AUTH",
-                "AuthParameters": {"REFRESH_TOKEN": refresh_token},
-            }),
-        }
+        self.call(
+            "InitiateAuth",
+            Body {
+                auth_flow: Some("REFRESH_TOKEN_AUTH"),
+                auth_parameters: Some(AuthParameters {
+                    refresh_token: Some(refresh_token),
+                    ..AuthParameters::default()
+                }),
+                ..Body::default()
+            },
+        )
     }
 
     /// Revokes this device's refresh token (and the access tokens minted from it); other devices stay signed in.
     pub fn revoke(&self, refresh_token: &str) -> Call {
-        Call {
-            op: "RevokeToken",
-            body: json!({"ClientId": self.client_id, "Token": refresh_token}),
-        }
+        self.call(
+            "RevokeToken",
+            Body {
+                token: Some(refresh_token),
+                ..Body::default()
+            },
+        )
     }
 
     /// Sends one call; a 2xx body as JSON, anything else worded by [`error`].
@@ -123,7 +198,7 @@ impl Cognito {
         let (status, text) = request(
             "POST",
             &self.endpoint,
-            Some(call.body.to_string()),
+            Some(call.body),
             &[("content-type", CONTENT_TYPE), ("x-amz-target", &target)],
         )
         .await?;
@@ -317,6 +392,11 @@ fn refusal(status: u16, code: &str, message: &str, field: Option<(&str, &str)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn body(call: &Call) -> Value {
+        serde_json::from_str(&call.body).unwrap()
+    }
 
     fn pool() -> Cognito {
         Cognito::new("eu-west-1", "", "client123")
@@ -346,7 +426,7 @@ mod tests {
         let call = pool().sign_up("me@example.com", "pw", Some("Eddie"));
         assert_eq!(call.target(), "AWSCognitoIdentityProviderService.SignUp");
         assert_eq!(
-            call.body,
+            body(&call),
             json!({
                 "ClientId": "client123",
                 "Username": "me@example.com",
@@ -359,13 +439,16 @@ mod tests {
         );
         let call = pool().password_auth("me@example.com", "pw");
         assert_eq!(call.op, "InitiateAuth");
-        assert_eq!(call.body["AuthFlow"], "USER_PASSWORD_AUTH");
-        assert_eq!(call.body["AuthParameters"]["PASSWORD"], "pw");
+        assert_eq!(body(&call)["AuthFlow"], "USER_PASSWORD_AUTH");
+        assert_eq!(body(&call)["AuthParameters"]["PASSWORD"], "pw");
         let call = pool().refresh_auth("r1");
-        assert_eq!(call.body["AuthFlow"], "REFRESH_TOKEN_AUTH");
-        assert_eq!(call.body["AuthParameters"], json!({"REFRESH_TOKEN": "r1"}));
+        assert_eq!(body(&call)["AuthFlow"], "REFRESH_TOKEN_AUTH");
         assert_eq!(
-            pool().confirm_sign_up("me@example.com", "123456").body,
+            body(&call)["AuthParameters"],
+            json!({"REFRESH_TOKEN": "r1"})
+        );
+        assert_eq!(
+            body(&pool().confirm_sign_up("me@example.com", "123456")),
             json!({"ClientId": "client123", "Username": "me@example.com", "ConfirmationCode": "123456"})
         );
         assert_eq!(
@@ -373,7 +456,7 @@ mod tests {
             "AWSCognitoIdentityProviderService.ResendConfirmationCode"
         );
         assert_eq!(
-            pool().revoke("r1").body,
+            body(&pool().revoke("r1")),
             json!({"ClientId": "client123", "Token": "r1"})
         );
     }
