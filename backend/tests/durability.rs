@@ -166,4 +166,9 @@ async fn acknowledged_writes_survive_sigkill() {
         .query_row("PRAGMA integrity_check", [], |row| row.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+    eprintln!(
+        "crash safety: {rounds} SIGKILL rounds, {} acknowledged writes, all present after every restart; \
+         PRAGMA integrity_check: ok",
+        acknowledged.lock().unwrap().len()
+    );
 }

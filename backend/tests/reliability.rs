@@ -119,6 +119,10 @@ async fn one_writer_wins(server: Server, store: &str) {
         version + 1,
         "{store}: one write, one version bump"
     );
+    eprintln!(
+        "{store}: {WRITERS} concurrent updates with version {version}: 1 × 200 ({title}), {conflicts} × 409, \
+         stored = the winner's write"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
