@@ -7,37 +7,16 @@ mod cloud_env;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use cloud_env::{Server, start_server, store_env, unique_name};
+use cloud_env::{Server, sign_in, start_server, store_env, unique_name};
 
 const WRITERS: usize = 50;
-
-async fn token(client: &Client, server: &Server) -> String {
-    let credentials = json!({"email": "race@example.com", "password": "correct horse battery"});
-    let registered = client
-        .post(format!("{}/api/v1/auth/register", server.base))
-        .json(&credentials)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(registered.status(), StatusCode::CREATED);
-    let tokens: Value = client
-        .post(format!("{}/api/v1/auth/login", server.base))
-        .json(&credentials)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"].as_str().unwrap().to_owned()
-}
 
 async fn one_writer_wins(server: Server, store: &str) {
     let client = Client::builder()
         .pool_max_idle_per_host(WRITERS)
         .build()
         .unwrap();
-    let token = token(&client, &server).await;
+    let token = sign_in(&client, &server, "race@example.com").await;
     let created: Value = client
         .post(format!("{}/api/v1/tasks", server.base))
         .bearer_auth(&token)

@@ -19,31 +19,10 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use cloud_env::{Emulator, EmulatorKind, Server, start_server, store_env, unique_name};
+use cloud_env::{Emulator, EmulatorKind, Server, sign_in, start_server, store_env, unique_name};
 
 /// The server's request timeout: a 503 must come before it.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-
-async fn register(client: &Client, server: &Server, email: &str) -> String {
-    let credentials = json!({"email": email, "password": "correct horse battery"});
-    let response = client
-        .post(format!("{}/api/v1/auth/register", server.base))
-        .json(&credentials)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let tokens: Value = client
-        .post(format!("{}/api/v1/auth/login", server.base))
-        .json(&credentials)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"].as_str().unwrap().to_owned()
-}
 
 async fn list_tasks(client: &Client, server: &Server, token: &str) -> reqwest::Response {
     client
@@ -177,7 +156,7 @@ async fn store_outages_are_503_and_the_server_recovers(backend: &str, kind: Emul
     let env = store_env(backend, &emulator.endpoint(), &unique_name("payday"));
     let server = start_server(&env).await;
     let client = Client::new();
-    let token = register(&client, &server, "fault@example.com").await;
+    let token = sign_in(&client, &server, "fault@example.com").await;
     let created = client
         .post(format!("{}/api/v1/tasks", server.base))
         .bearer_auth(&token)

@@ -292,3 +292,25 @@ pub async fn start_server(env: &[(String, String)]) -> Server {
         _data: data,
     }
 }
+
+/// Registers `email` (password "correct horse battery") through the API and signs in; returns the access token.
+pub async fn sign_in(client: &reqwest::Client, server: &Server, email: &str) -> String {
+    let credentials = serde_json::json!({"email": email, "password": "correct horse battery"});
+    let registered = client
+        .post(format!("{}/api/v1/auth/register", server.base))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), reqwest::StatusCode::CREATED);
+    let tokens: serde_json::Value = client
+        .post(format!("{}/api/v1/auth/login", server.base))
+        .json(&credentials)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    tokens["access_token"].as_str().unwrap().to_owned()
+}
