@@ -5,6 +5,8 @@ use chrono::NaiveDate;
 use shared::Money;
 use shared::budget::BudgetSummary;
 
+use crate::format::coord;
+
 pub const WIDTH: f64 = 640.0;
 pub const HEIGHT: f64 = 240.0;
 const TOP: f64 = 16.0;
@@ -87,12 +89,20 @@ pub fn layout(summary: &BudgetSummary) -> Option<Chart> {
         let x = x_of(point.date);
         let y = y_of(point.balance);
         if i > 0 {
-            balance.push_str(&format!("{x:.1},{:.1} ", y_of(points[i - 1].balance)));
+            balance.push_str(&format!(
+                "{},{} ",
+                coord(x),
+                coord(y_of(points[i - 1].balance))
+            ));
         }
-        balance.push_str(&format!("{x:.1},{y:.1} "));
+        balance.push_str(&format!("{},{} ", coord(x), coord(y)));
     }
     if let Some(last) = points.last() {
-        balance.push_str(&format!("{:.1},{:.1}", x_of(end), y_of(last.balance)));
+        balance.push_str(&format!(
+            "{},{}",
+            coord(x_of(end)),
+            coord(y_of(last.balance))
+        ));
     }
     let lowest = summary
         .lowest_balance

@@ -161,6 +161,25 @@ pub fn relative_day(date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
+/// A date field's value (`2025-11-28`). chrono's `FromStr` is already linked for the JSON dates; its
+/// `parse_from_str` (a strftime interpreter) would add 11 kB of wasm for the same result.
+pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    input.parse().ok()
+}
+
+/// `v` rounded to one decimal (`12.5`, `-3`), for SVG coordinates. Integer formatting only: Rust's float
+/// formatting is 11 kB of wasm that nothing else needs.
+pub fn coord(v: f64) -> String {
+    let tenths = (v * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let (whole, frac) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+    if frac == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
 /// `1 item`, `2 items`.
 pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
@@ -197,6 +216,26 @@ pub fn weekday_name(day: Weekday) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_are_rounded_to_one_decimal() {
+        assert_eq!(coord(12.0), "12");
+        assert_eq!(coord(12.34), "12.3");
+        assert_eq!(coord(12.35 + 1e-9), "12.4");
+        assert_eq!(coord(-0.04), "0");
+        assert_eq!(coord(-3.25), "-3.3");
+        assert_eq!(coord(-0.5), "-0.5");
+    }
+
+    #[test]
+    fn date_fields_parse_iso_dates_only() {
+        assert_eq!(
+            parse_date("2025-11-28"),
+            NaiveDate::from_ymd_opt(2025, 11, 28)
+        );
+        assert_eq!(parse_date(""), None);
+        assert_eq!(parse_date("28/11/2025"), None);
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

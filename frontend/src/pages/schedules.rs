@@ -1,7 +1,6 @@
 //! *Pay schedules* ("Pay"): list, add, edit, delete. The picker shows exactly the fields a frequency uses, keeps
 //! semi-monthly days distinct, and previews the next paydays with the shared engine (`PaySchedule::next_paydays`).
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use shared::budget::{DayOfMonth, Frequency, PaySchedule};
 
@@ -230,7 +229,7 @@ fn ScheduleEditor(
                         <span>
                             <label for=id("anchor")>"A recent or upcoming payday"</label>
                             <input id=id("anchor") type="date" required prop:value=move || draft.with(|d| d.anchor_date.to_string())
-                                on:change=move |ev| if let Ok(date) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                                on:change=move |ev| if let Some(date) = crate::format::parse_date(&event_target_value(&ev)) {
                                     draft.update(|d| d.anchor_date = date);
                                 } />
                         </span>

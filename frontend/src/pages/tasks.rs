@@ -2,7 +2,6 @@
 //! title deletes, toggle all, "N items left", clear completed, filters in the URL) plus due date, priority, notes,
 //! search and sort. Every change shows at once and is rolled back, with the error shown, if the server refuses.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 use shared::tasks::{CreateTask, Priority, Task, UpdateTask};
 use shared::{ApiError, Page};
@@ -83,7 +82,7 @@ pub fn Tasks() -> impl IntoView {
                 return;
             };
             let typed = title.get_untracked();
-            let due_on = NaiveDate::parse_from_str(&new_due.get_untracked(), "%Y-%m-%d").ok();
+            let due_on = crate::format::parse_date(&new_due.get_untracked());
             let priority = Priority::parse(&new_priority.get_untracked()).unwrap_or_default();
             counter.update_value(|c| *c += 1);
             // A placeholder under a temporary id until the server answers.
@@ -411,7 +410,7 @@ fn Details(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> impl
     let due_hint = task.due_on;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let due_on = NaiveDate::parse_from_str(&due.get_untracked(), "%Y-%m-%d").ok();
+        let due_on = crate::format::parse_date(&due.get_untracked());
         let priority = Priority::parse(&priority.get_untracked()).unwrap_or_default();
         let notes = notes.get_untracked();
         if notes.chars().count() > shared::tasks::NOTES_MAX {
