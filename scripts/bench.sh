@@ -152,10 +152,10 @@ items=$(curl -sf -X POST "http://127.0.0.1:$MOTO_PORT/" -H 'content-type: applic
 run "dynamodb: the same Query straight to moto" "$C" "http://127.0.0.1:$MOTO_PORT/" -s "$OUT/query.lua"
 
 # --- Lambda: cold start of a release build (this CPU) and the arm64 zip -------------------------------------
-log "Lambda: release build (x86_64, DynamoDB-only features, like the zip) and cold start against the Runtime API emulator"
-cargo build --quiet --release --locked -p backend --bin lambda --no-default-features --features dynamodb \
+log "Lambda: the zip's build for this CPU (profile lambda, DynamoDB-only features); cold start against the Runtime API emulator"
+cargo build --quiet --profile lambda --locked -p backend --bin lambda --no-default-features --features dynamodb \
   --target-dir "${CARGO_TARGET_DIR:-target}/lambda-x86"
-PAYDAY_TEST_LAMBDA_BIN="${CARGO_TARGET_DIR:-target}/lambda-x86/release/lambda" \
+PAYDAY_TEST_LAMBDA_BIN="${CARGO_TARGET_DIR:-target}/lambda-x86/lambda/lambda" \
   cargo test --quiet --locked -p backend --test lambda cold_start -- --nocapture >"$OUT/lambda-cold-start.txt" 2>&1
 cold_memory=$(sed -n 's/.*\[memory store.*median of [0-9]*: //p' "$OUT/lambda-cold-start.txt")
 cold_deployed=$(sed -n 's/.*\[dynamodb store.*median of [0-9]*: //p' "$OUT/lambda-cold-start.txt")
@@ -186,7 +186,7 @@ cpu=$(awk -F: '/model name/{gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)
   echo "| list via DynamoDB ≥ 90 % of the direct Query rate | $ddb_vs_direct |"
   echo "| server peak RSS ≤ 30 MiB under load (embedded store) | $((SERVER_RSS / 1024)) MiB (hello: $((HELLO_RSS / 1024)) MiB) |"
   echo "| p99 ≤ 5 ms at moderate concurrency (list, c=$C) | $list_p99 |"
-  echo "| Lambda init ≤ 15 ms (release, process start → first poll, median of 11; DynamoDB + Cognito config) | $cold_deployed (memory store: $cold_memory) |"
+  echo "| Lambda init ≤ 15 ms (profile lambda, x86_64, process start → first poll, median of 11; DynamoDB + Cognito config) | $cold_deployed (memory store: $cold_memory) |"
   echo "| Lambda zip ≤ 6 MB (arm64, scripts/build-lambda.sh) | $(( zip_bytes / 1000 )) kB |"
   echo "<!-- bench:end -->"
 } >"$OUT/results.md"

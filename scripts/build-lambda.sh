@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Lambda artifact: the `lambda` binary for arm64 (Graviton, provided.al2023), release profile, zipped as
+# Builds the Lambda artifact: the `lambda` binary for arm64 (Graviton, provided.al2023), `lambda` profile (release,
+# optimised for size: Cargo.toml), zipped as
 # `bootstrap` by cargo-lambda (pinned, from PyPI, with its bundled zig as the cross linker).
 #   Output: target/lambda/lambda/bootstrap.zip (path honours CARGO_TARGET_DIR). Prints the zip size.
 #   LAMBDA_FEATURES  cargo features of `backend` (default: dynamodb — Lambda deployments use DynamoDB only; the
@@ -14,8 +15,8 @@ export PATH="$VENV/bin:$PATH"
 rustup target list --installed | grep -q aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
 
 features=${LAMBDA_FEATURES:-dynamodb}
-log "cargo lambda build --release --arm64 (backend features: $features)"
-cargo lambda build --release --arm64 --locked --package backend --bin lambda \
+log "cargo lambda build --profile lambda --arm64 (backend features: $features)"
+cargo lambda build --profile lambda --arm64 --locked --package backend --bin lambda \
   --no-default-features --features "$features" --output-format zip
 zip="${CARGO_TARGET_DIR:-target}/lambda/lambda/bootstrap.zip"
 [[ -f "$zip" ]] || die "cargo lambda did not produce $zip"

@@ -25,6 +25,7 @@ pub mod dynamodb;
 pub mod memory;
 #[cfg(feature = "mongodb")]
 pub mod mongodb;
+#[cfg(feature = "embedded")]
 pub mod sqlite;
 
 /// The owner of a record: the verified token's `sub`.
@@ -236,6 +237,7 @@ pub trait Store: UserStore + TaskStore + BudgetStore + AccountStore {
 pub async fn connect(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match settings.store {
         StoreKind::Memory => Arc::new(memory::MemoryStore::default()),
+        #[cfg(feature = "embedded")]
         StoreKind::Embedded => {
             let path = settings.data_dir.join("payday.db");
             Arc::new(sqlite::SqliteStore::open(&path).await?)

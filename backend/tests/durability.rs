@@ -3,6 +3,8 @@
 //! database and becomes ready, and every acknowledged write is there; at the end SQLite's own integrity check
 //! passes.
 
+#![cfg(feature = "embedded")]
+
 use std::collections::HashSet;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};

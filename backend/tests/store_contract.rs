@@ -25,6 +25,7 @@ async fn memory() -> Fixture {
     }
 }
 
+#[cfg(feature = "embedded")]
 async fn embedded() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store = backend::store::sqlite::SqliteStore::open(&dir.path().join("contract.db"))
@@ -727,6 +728,7 @@ macro_rules! contract {
 }
 
 contract!(memory);
+#[cfg(feature = "embedded")]
 contract!(embedded);
 #[cfg(feature = "dynamodb")]
 contract!(dynamodb);
