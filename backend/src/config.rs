@@ -159,6 +159,11 @@ pub struct Settings {
     /// Metrics output: `emf` (CloudWatch Embedded Metric Format on stdout), `log`, or `off`.
     #[arg(long, env = "PAYDAY_METRICS", value_enum, default_value = "log")]
     pub metrics: MetricsMode,
+
+    /// The metrics' `Service` dimension; deployments name the stage in it (`payday-api-dev`), so stages sharing
+    /// an account and region keep apart.
+    #[arg(long, env = "PAYDAY_METRICS_SERVICE", default_value = crate::metrics::SERVICE)]
+    pub metrics_service: String,
 }
 
 impl Settings {
@@ -190,6 +195,7 @@ impl Settings {
             cognito_jwks_url: None,
             cognito_endpoint: None,
             metrics: MetricsMode::Log,
+            metrics_service: crate::metrics::SERVICE.into(),
         }
     }
 

@@ -91,7 +91,7 @@ impl AppState {
                 verifier,
                 local,
                 throttle: LoginThrottle::default(),
-                metrics: Metrics::new(settings.metrics),
+                metrics: Metrics::new(settings.metrics, &settings.metrics_service),
             }),
         })
     }

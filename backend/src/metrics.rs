@@ -110,6 +110,8 @@ pub struct Metrics {
 
 struct Inner {
     mode: MetricsMode,
+    /// The `Service` dimension: [`SERVICE`] unless configured (deployments name their stage in it).
+    service: String,
     sink: Mutex<Box<dyn Write + Send>>,
 }
 
@@ -128,16 +130,21 @@ pub struct RequestRecord {
 }
 
 impl Metrics {
-    /// Records in `mode`, EMF lines to stdout.
-    pub fn new(mode: MetricsMode) -> Self {
-        Self::with_writer(mode, Box::new(std::io::stdout()))
+    /// Records in `mode` under the `Service` dimension `service`, EMF lines to stdout.
+    pub fn new(mode: MetricsMode, service: &str) -> Self {
+        Self::build(mode, service, Box::new(std::io::stdout()))
     }
 
-    /// Records in `mode`, EMF lines to `writer` (tests capture them this way).
+    /// Records in `mode` under [`SERVICE`], EMF lines to `writer` (tests capture them this way).
     pub fn with_writer(mode: MetricsMode, writer: Box<dyn Write + Send>) -> Self {
+        Self::build(mode, SERVICE, writer)
+    }
+
+    fn build(mode: MetricsMode, service: &str, writer: Box<dyn Write + Send>) -> Self {
         Metrics {
             inner: Arc::new(Inner {
                 mode,
+                service: service.to_owned(),
                 sink: Mutex::new(writer),
             }),
         }
@@ -172,7 +179,12 @@ impl Metrics {
     fn emit_request(&self, record: &RequestRecord, events: EventCounts) {
         match self.inner.mode {
             MetricsMode::Off => {}
-            MetricsMode::Emf => self.write_line(&emf_request(record, events, timestamp_ms())),
+            MetricsMode::Emf => self.write_line(&emf_request(
+                &self.inner.service,
+                record,
+                events,
+                timestamp_ms(),
+            )),
             MetricsMode::Log => {
                 let events: Vec<&str> = events.iter().map(|(e, _)| e.metric_name()).collect();
                 let events = (!events.is_empty()).then(|| events.join(","));
@@ -192,7 +204,9 @@ impl Metrics {
     fn emit_events(&self, events: EventCounts) {
         match self.inner.mode {
             MetricsMode::Off => {}
-            MetricsMode::Emf => self.write_line(&emf_events(events, timestamp_ms())),
+            MetricsMode::Emf => {
+                self.write_line(&emf_events(&self.inner.service, events, timestamp_ms()))
+            }
             MetricsMode::Log => {
                 for (event, count) in events.iter() {
                     tracing::info!(target: "payday::metrics", metric = event.metric_name(), count, "business event");
@@ -310,10 +324,15 @@ fn event_directive(events: EventCounts, root: &mut Map<String, Value>) -> Option
     Some(directive(&EVENT_DIMENSIONS, metrics))
 }
 
-fn emf_request(record: &RequestRecord, events: EventCounts, timestamp: i64) -> Value {
+fn emf_request(
+    service: &str,
+    record: &RequestRecord,
+    events: EventCounts,
+    timestamp: i64,
+) -> Value {
     let status = record.status.as_u16();
     let mut root = Map::new();
-    root.insert("Service".into(), SERVICE.into());
+    root.insert("Service".into(), service.into());
     root.insert("Route".into(), record.route.clone().into());
     root.insert("Method".into(), record.method.into());
     root.insert("Requests".into(), 1.into());
@@ -348,9 +367,9 @@ fn emf_request(record: &RequestRecord, events: EventCounts, timestamp: i64) -> V
     Value::Object(root)
 }
 
-fn emf_events(events: EventCounts, timestamp: i64) -> Value {
+fn emf_events(service: &str, events: EventCounts, timestamp: i64) -> Value {
     let mut root = Map::new();
-    root.insert("Service".into(), SERVICE.into());
+    root.insert("Service".into(), service.into());
     let directives: Vec<Value> = event_directive(events, &mut root).into_iter().collect();
     root.insert(
         "_aws".into(),
@@ -524,7 +543,7 @@ mod tests {
             trace_id: None,
         };
 
-        let line = emf_request(&record, events, 1_700_000_000_000);
+        let line = emf_request(SERVICE, &record, events, 1_700_000_000_000);
 
         assert_eq!(line["_aws"]["Timestamp"], 1_700_000_000_000_i64);
         assert_eq!(line["Latency"], 1.5);

@@ -45,6 +45,7 @@ impl Server {
             .env("PAYDAY_DATA_DIR", dir.path())
             .env("PAYDAY_STORE", "embedded")
             .env("PAYDAY_METRICS", "emf")
+            .env("PAYDAY_METRICS_SERVICE", "payday-api-test")
             .env("PAYDAY_LOG_FORMAT", "json")
             .env("PAYDAY_LOG", "info")
             .stdout(Stdio::piped())
@@ -144,7 +145,7 @@ fn assert_request_record(line: &Value, method: &str, status: u16) {
             {"Name": "Errors5xx", "Unit": "Count"},
         ])
     );
-    assert_eq!(line["Service"], "payday-api");
+    assert_eq!(line["Service"], "payday-api-test", "PAYDAY_METRICS_SERVICE names the service");
     assert_eq!(line["Method"], method);
     assert_eq!(line["Status"], status);
     assert_eq!(line["StatusClass"], format!("{}xx", status / 100));
