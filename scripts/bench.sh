@@ -46,7 +46,14 @@ start() {
   PIDS+=("$PID")
 }
 
-peak_rss_kib() { awk '/^VmHWM:/{print $2}' "/proc/$1/status"; }
+# Resident memory under load: VmRSS sampled every 100 ms while wrk runs (VmHWM would also count the one-off
+# argon2 buffer of the sign-in before the load, which is returned to the system right after).
+SAMPLER=""
+sample_rss() { # PID FILE: starts sampling in the background
+  (while kill -0 "$1" 2>/dev/null; do awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null; sleep 0.1; done) >>"$2" &
+  SAMPLER=$!
+}
+peak_rss_kib() { sort -n "$1" | tail -n 1; }
 
 ROWS=()
 # run LABEL CONNECTIONS URL [wrk args...]: one wrk run on CPU 1; appends a table row.
@@ -87,9 +94,10 @@ HELLO_PORT=$(free_port)
 start hello "$TARGET/hello" "127.0.0.1:$HELLO_PORT"
 HELLO_PID=$PID
 wait_for_http "http://127.0.0.1:$HELLO_PORT/" 30
+sample_rss "$HELLO_PID" "$OUT/rss-hello.txt"
 run "hello (ceiling)" "$C" "http://127.0.0.1:$HELLO_PORT/"
 run "hello (ceiling)" "$HEAVY" "http://127.0.0.1:$HELLO_PORT/"
-HELLO_RSS=$(peak_rss_kib "$HELLO_PID")
+HELLO_RSS=$(peak_rss_kib "$OUT/rss-hello.txt")
 kill "$HELLO_PID"
 
 # --- embedded store ----------------------------------------------------------------------------------------
@@ -109,6 +117,7 @@ done
 [[ $(curl -sf "$BASE/api/v1/tasks?limit=50" -H "authorization: Bearer $TOKEN" | json '["items"].__len__()') == 50 ]] ||
   die "the task list does not return 50 tasks"
 AUTH=(-H "Authorization: Bearer $TOKEN")
+sample_rss "$SERVER_PID" "$OUT/rss-server.txt"
 run "GET /api/v1/tasks (50)" "$C" "$BASE/api/v1/tasks?limit=50" "${AUTH[@]}"
 run "GET /api/v1/tasks (50)" "$HEAVY" "$BASE/api/v1/tasks?limit=50" "${AUTH[@]}"
 run "GET /api/v1/budget/summary" "$C" "$BASE/api/v1/budget/summary" "${AUTH[@]}"
@@ -118,7 +127,7 @@ wrk.body = '{"title":"Load-test task","priority":"low"}'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 run "POST /api/v1/tasks" "$C" "$BASE/api/v1/tasks" "${AUTH[@]}" -s "$OUT/post.lua"
-SERVER_RSS=$(peak_rss_kib "$SERVER_PID")
+SERVER_RSS=$(peak_rss_kib "$OUT/rss-server.txt")
 kill "$SERVER_PID"
 
 # --- DynamoDB (moto_server) --------------------------------------------------------------------------------
