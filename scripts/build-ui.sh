@@ -2,7 +2,8 @@
 # Builds the web UI into frontend/dist for release: content-hashed names, wasm-opt -Oz, and precompressed .br/.gz
 # copies the server sends when the browser accepts them. Installs the pinned UI tools on first use only:
 # Trunk, wasm-bindgen-cli (must equal the wasm-bindgen in Cargo.lock), and npm binaryen 132 for wasm-opt
-# (never Debian's binaryen 108: its output dies on load). Fails if the brotli total is over the 120 kB budget.
+# (never Debian's binaryen 108: its output dies on load). Fails if the brotli total is over the size budget in
+# e2e/precompress.mjs (UI_ENFORCE_BUDGET=0 only warns; UI_BUDGET_KB overrides the budget).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -37,4 +38,4 @@ export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 log "trunk build --release (frontend/dist)"
 (cd frontend && trunk build --release --locked)
 log "precompress + sizes"
-node e2e/precompress.mjs frontend/dist
+UI_ENFORCE_BUDGET="${UI_ENFORCE_BUDGET:-1}" node e2e/precompress.mjs frontend/dist

@@ -113,7 +113,8 @@ pub fn Bills() -> impl IntoView {
 fn BillEditor(
     existing: Option<Bill>,
     bills: RwSignal<Vec<Bill>>,
-    on_done: impl Fn() + Clone + 'static,
+    // A `Callback`, not `impl Fn`: a generic prop would compile the whole editor once per call site.
+    #[prop(into)] on_done: Callback<()>,
 ) -> impl IntoView {
     let ctx = ctx();
     let today = today();
@@ -173,7 +174,6 @@ fn BillEditor(
 
     let submit = {
         let existing = existing.clone();
-        let on_done = on_done.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let mut problems = Vec::new();
@@ -204,7 +204,6 @@ fn BillEditor(
             }
             busy.set(true);
             let existing = existing.clone();
-            let on_done = on_done.clone();
             leptos::task::spawn_local(async move {
                 let result = match &existing {
                     None => {
@@ -227,7 +226,7 @@ fn BillEditor(
                         bills.update(|l| {
                             optimistic::upsert(l, saved);
                         });
-                        on_done();
+                        on_done.run(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -237,10 +236,9 @@ fn BillEditor(
     let field = move |name: &'static str| field_message(error, local, name);
     let prefix = StoredValue::new(prefix);
     let id = move |suffix: &str| format!("{}-{suffix}", prefix.get_value());
-    let cancel = on_done.clone();
     view! {
         <form class="card editor" on:submit=submit novalidate aria-label=if existing.is_some() { "Edit bill" } else { "New bill" }
-            on:keydown=move |ev| if ev.key() == "Escape" { cancel(); }>
+            on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(()); }>
             <div class="grid">
                 <span>
                     <label for=id("name")>"Name"</label>
@@ -294,7 +292,7 @@ fn BillEditor(
             <FormError error=error />
             <div class="actions">
                 <button type="submit" class="primary" disabled=busy>{if existing.is_some() { "Save bill" } else { "Add bill" }}</button>
-                <button type="button" on:click=move |_| on_done()>"Cancel"</button>
+                <button type="button" on:click=move |_| on_done.run(())>"Cancel"</button>
             </div>
         </form>
     }

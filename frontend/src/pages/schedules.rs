@@ -109,7 +109,8 @@ pub fn Schedules() -> impl IntoView {
 fn ScheduleEditor(
     existing: Option<PaySchedule>,
     schedules: RwSignal<Vec<PaySchedule>>,
-    on_done: impl Fn() + Clone + 'static,
+    // A `Callback`, not `impl Fn`: a generic prop would compile the whole editor once per call site.
+    #[prop(into)] on_done: Callback<()>,
 ) -> impl IntoView {
     let ctx = ctx();
     let today = today();
@@ -140,7 +141,6 @@ fn ScheduleEditor(
 
     let submit = {
         let existing = existing.clone();
-        let on_done = on_done.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let mut problems = Vec::new();
@@ -163,7 +163,7 @@ fn ScheduleEditor(
             }
             busy.set(true);
             let (ctx, existing, on_done, name) =
-                (ctx, existing.clone(), on_done.clone(), name.get_untracked());
+                (ctx, existing.clone(), on_done, name.get_untracked());
             leptos::task::spawn_local(async move {
                 let result = match &existing {
                     None => {
@@ -189,7 +189,7 @@ fn ScheduleEditor(
                         schedules.update(|l| {
                             optimistic::upsert(l, saved);
                         });
-                        on_done();
+                        on_done.run(());
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -200,10 +200,9 @@ fn ScheduleEditor(
     let pid = StoredValue::new(prefix.clone());
     let id = move |suffix: &str| format!("{}-{suffix}", pid.get_value());
     let frequency = move || draft.with(|d| d.frequency);
-    let cancel = on_done.clone();
     view! {
         <form class="card editor" on:submit=submit novalidate aria-label=if existing.is_some() { "Edit pay schedule" } else { "New pay schedule" }
-            on:keydown=move |ev| if ev.key() == "Escape" { cancel(); }>
+            on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(()); }>
             <div class="grid">
                 <span>
                     <label for=id("name")>"Name"</label>
@@ -269,7 +268,7 @@ fn ScheduleEditor(
             <FormError error=error />
             <div class="actions">
                 <button type="submit" class="primary" disabled=busy>{if existing.is_some() { "Save pay schedule" } else { "Add pay schedule" }}</button>
-                <button type="button" on:click=move |_| on_done()>"Cancel"</button>
+                <button type="button" on:click=move |_| on_done.run(())>"Cancel"</button>
             </div>
         </form>
     }
@@ -279,10 +278,10 @@ fn ScheduleEditor(
 fn DaySelect(
     id: String,
     value: Signal<DayOfMonth>,
-    on_pick: impl Fn(DayOfMonth) + 'static,
+    #[prop(into)] on_pick: Callback<DayOfMonth>,
 ) -> impl IntoView {
     view! {
-        <select id=id on:change=move |ev| on_pick(parse_day(&event_target_value(&ev)))>
+        <select id=id on:change=move |ev| on_pick.run(parse_day(&event_target_value(&ev)))>
             {day_options(None).into_iter().map(|day| view! {
                 <option value=day_value(day) selected=move || value.get() == day>
                     {match day { DayOfMonth::Last => "Last day".to_owned(), d => day_label(d) }}
