@@ -164,7 +164,7 @@ run "dynamodb: the same Query straight to moto" "$C" "http://127.0.0.1:$MOTO_POR
 log "Lambda: the zip's build for this CPU (profile lambda, DynamoDB-only features); cold start against the Runtime API emulator"
 cargo build --quiet --profile lambda --locked -p backend --bin lambda --no-default-features --features dynamodb \
   --target-dir "${CARGO_TARGET_DIR:-target}/lambda-x86"
-PAYDAY_TEST_LAMBDA_BIN="${CARGO_TARGET_DIR:-target}/lambda-x86/lambda/lambda" \
+PAYDAY_TEST_LAMBDA_BIN="$(realpath "${CARGO_TARGET_DIR:-target}/lambda-x86/lambda/lambda")" \
   cargo test --quiet --locked -p backend --test lambda cold_start -- --nocapture >"$OUT/lambda-cold-start.txt" 2>&1
 cold_memory=$(sed -n 's/.*\[memory store.*median of [0-9]*: //p' "$OUT/lambda-cold-start.txt")
 cold_deployed=$(sed -n 's/.*\[dynamodb store.*median of [0-9]*: //p' "$OUT/lambda-cold-start.txt")
