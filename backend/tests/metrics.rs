@@ -145,7 +145,10 @@ fn assert_request_record(line: &Value, method: &str, status: u16) {
             {"Name": "Errors5xx", "Unit": "Count"},
         ])
     );
-    assert_eq!(line["Service"], "payday-api-test", "PAYDAY_METRICS_SERVICE names the service");
+    assert_eq!(
+        line["Service"], "payday-api-test",
+        "PAYDAY_METRICS_SERVICE names the service"
+    );
     assert_eq!(line["Method"], method);
     assert_eq!(line["Status"], status);
     assert_eq!(line["StatusClass"], format!("{}xx", status / 100));
