@@ -56,10 +56,11 @@ sample_rss() { # PID FILE: starts sampling in the background
 peak_rss_kib() { sort -n "$1" | tail -n 1; }
 
 ROWS=()
+declare -A RPS P99 # "label c=N" -> req/s, p99
 # run LABEL CONNECTIONS URL [wrk args...]: one wrk run on CPU 1; appends a table row.
 run() {
   local label=$1 conns=$2 url=$3; shift 3
-  local file="$OUT/wrk-$(echo "$label-c$conns" | tr -c 'a-zA-Z0-9-' '_').txt"
+  local file="$OUT/wrk-$(printf '%s' "$label-c$conns" | tr -c 'a-zA-Z0-9-' '_').txt"
   taskset -c 1 wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url" >"$file"
   local rps p50 p99 non2xx sock
   rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$file")
@@ -69,7 +70,8 @@ run() {
   sock=$(awk '/Socket errors:/{gsub(",","");print $4+$6+$8+$10}' "$file"); sock=${sock:-0}
   ROWS+=("| $label | $conns | $rps | $p50 | $p99 | $((non2xx + sock)) |")
   log "$label (c=$conns): $rps req/s, p50 $p50, p99 $p99, errors $((non2xx + sock))"
-  eval "RPS_$(echo "$label-c$conns" | tr -c 'a-zA-Z0-9' '_')=$rps"
+  RPS["$label c=$conns"]=$rps
+  P99["$label c=$conns"]=$p99
 }
 
 json() { "$VENV/bin/python" -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -176,9 +178,9 @@ log "Lambda cold start median: $cold_deployed as deployed ($cold_memory with the
 
 # --- results -----------------------------------------------------------------------------------------------
 pct() { "$VENV/bin/python" -c "print(f'{100 * $1 / $2:.0f} %')"; }
-list_vs_hello=$(pct "$RPS_GET__api_v1_tasks__50__c$HEAVY" "$RPS_hello__ceiling__c$HEAVY")
-ddb_vs_direct=$(pct "$RPS_dynamodb__GET__api_v1_tasks__50__via_Payday_c$C" "$RPS_dynamodb__the_same_Query_straight_to_moto_c$C")
-list_p99=$(grep -h '^ *99%' "$OUT"/wrk-GET__api_v1_tasks__50_-c"$C".txt | awk '{print $2}')
+list_vs_hello=$(pct "${RPS["GET /api/v1/tasks (50) c=$HEAVY"]}" "${RPS["hello (ceiling) c=$HEAVY"]}")
+ddb_vs_direct=$(pct "${RPS["dynamodb: GET /api/v1/tasks (50) via Payday c=$C"]}" "${RPS["dynamodb: the same Query straight to moto c=$C"]}")
+list_p99=${P99["GET /api/v1/tasks (50) c=$C"]}
 cpu=$(awk -F: '/model name/{gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)
 {
   echo "<!-- bench:begin (written by scripts/bench.sh; do not edit by hand) -->"
