@@ -17,6 +17,10 @@ _run_exit_hooks() {
 }
 trap _run_exit_hooks EXIT
 
+# Never die silently: under `set -e` a failing command ends the script, so say which one and where.
+set -E
+trap 'rc=$?; [[ $- != *e* ]] || log "failed (exit $rc): ${BASH_COMMAND} at ${BASH_SOURCE[0]}:${LINENO}"' ERR
+
 # A free TCP port on 127.0.0.1.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -57,7 +61,7 @@ pip_pinned() {
     local name=${spec%%==*} want=${spec##*==}
     name=${name%%[*}
     local have
-    have=$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | awk '/^Version:/{print $2}')
+    have=$("$VENV/bin/python" -m pip show "$name" 2>/dev/null | awk '/^Version:/{print $2}' || true)
     [[ "$have" == "$want" ]] || missing+=("$spec")
   done
   if ((${#missing[@]})); then

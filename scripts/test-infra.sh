@@ -88,7 +88,7 @@ for rule in $RULES; do
   cfn-guard validate --rules infra/policy/payday.guard --data "$fixture" --show-summary all >"$OUT/guard.log" 2>&1
   rc=$?
   set -e
-  failed=$(grep -oE 'payday\.guard/[a-z0-9_]+ +FAIL' "$OUT/guard.log" | awk '{print $1}' | sed 's|payday.guard/||' | sort | tr '\n' ' ')
+  failed=$(grep -oE 'payday\.guard/[a-z0-9_]+ +FAIL' "$OUT/guard.log" | awk '{print $1}' | sed 's|payday.guard/||' | sort | tr '\n' ' ' || true)
   [[ $rc == 19 && "$failed" == "$rule " ]] \
     || { cat "$OUT/guard.log"; die "cfn-guard: fixture $fixture should fail exactly rule $rule (exit $rc, failed: ${failed:-none})"; }
 done
