@@ -14,6 +14,10 @@ cargo_pinned cargo-deny "$CARGO_DENY" cargo-deny --locked
 
 case "${1:-offline}" in
   offline)
+    # "Offline" means no advisory database; the checks still read every locked crate's manifest (all targets:
+    # wasm, arm64, every store), which a fresh machine has not downloaded yet.
+    log "cargo fetch --locked (every crate in Cargo.lock, for cargo deny)"
+    cargo fetch --locked --quiet
     log "cargo deny $CARGO_DENY (offline): licenses, bans, sources"
     cargo deny --offline --locked check --show-stats bans licenses sources
     ;;
