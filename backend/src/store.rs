@@ -128,6 +128,25 @@ pub trait TaskStore: Send + Sync {
     async fn get_task(&self, owner: UserId, id: Uuid) -> StoreResult<Task>;
     /// Tasks in stable order: due date (undated last), then creation time, then id.
     async fn list_tasks(&self, owner: UserId, query: &TaskQuery) -> StoreResult<Page<Task>>;
+    /// The same page as [`TaskStore::list_tasks`], each task already in its JSON wire form. The list endpoint
+    /// sends these bytes as they are; a backend that keeps the wire form (the embedded store does) answers
+    /// without decoding and re-encoding every task. The default encodes the typed page.
+    async fn list_tasks_json(
+        &self,
+        owner: UserId,
+        query: &TaskQuery,
+    ) -> StoreResult<Page<TaskJson>> {
+        let page = self.list_tasks(owner, query).await?;
+        let items = page
+            .items
+            .iter()
+            .map(TaskJson::encode)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
+    }
     /// Writes `task` if the stored version is `expected_version`; returns it with the version bumped.
     async fn update_task(
         &self,
@@ -285,6 +304,27 @@ pub(crate) struct TaskPosition {
     pub due_on: Option<NaiveDate>,
     pub created_at: i64,
     pub id: Uuid,
+}
+
+/// One task as JSON text in the API's wire form (what `serde_json` writes for [`Task`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskJson(String);
+
+impl TaskJson {
+    pub fn encode(task: &Task) -> StoreResult<Self> {
+        serde_json::to_string(task)
+            .map(TaskJson)
+            .map_err(StoreError::backend)
+    }
+
+    /// Wraps text that this program wrote with [`TaskJson::encode`] (or `serde_json` for a `Task`) earlier.
+    pub(crate) fn from_stored(text: String) -> Self {
+        TaskJson(text)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl TaskPosition {

@@ -206,6 +206,24 @@ pub async fn task_lists_page_in_stable_order_across_several_pages(store: &dyn St
             .await
             .unwrap();
         assert!(page.items.len() <= 5);
+        // The wire-form listing the API sends is the same page, task for task and cursor for cursor.
+        let json = store
+            .list_tasks_json(
+                me,
+                &TaskQuery {
+                    cursor: cursor.clone(),
+                    ..query(5)
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(json.next_cursor, page.next_cursor);
+        let decoded: Vec<Task> = json
+            .items
+            .iter()
+            .map(|t| serde_json::from_str(t.as_str()).unwrap())
+            .collect();
+        assert_eq!(decoded, page.items);
         seen.extend(page.items);
         pages += 1;
         match page.next_cursor {

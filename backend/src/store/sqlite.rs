@@ -3,8 +3,9 @@
 //! migrations keyed on `PRAGMA user_version`.
 //!
 //! Records are kept as their JSON form in a `data` column (the source of truth) plus the few columns that
-//! filtering, ordering and uniqueness need. Blocking SQLite calls run on tokio's blocking pool; one writer
-//! connection serialises writes, a small pool of readers serves reads concurrently (WAL allows both).
+//! filtering, ordering and uniqueness need. One writer connection serialises writes, which run on tokio's
+//! blocking pool (they wait for `fsync`); a small pool of reader connections serves reads concurrently (WAL
+//! allows both), on the calling task (see [`SqliteStore::read`]).
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -24,7 +25,7 @@ use uuid::Uuid;
 
 use super::{
     AccountData, AccountStore, BudgetStore, RefreshToken, RefreshUse, Store, StoreError,
-    StoreResult, TaskPosition, TaskQuery, TaskStore, User, UserId, UserStore,
+    StoreResult, TaskJson, TaskPosition, TaskQuery, TaskStore, User, UserId, UserStore,
 };
 
 /// Ordered schema migrations; index + 1 is the `user_version` after applying it. Append only.
@@ -84,9 +85,11 @@ const KIND_BILL: &str = "bill";
 
 pub struct SqliteStore {
     writer: Arc<Mutex<Connection>>,
-    readers: Arc<Mutex<Vec<Connection>>>,
+    /// One permit: the writer's turn, taken before a write goes to the blocking pool.
+    writer_slot: Arc<tokio::sync::Semaphore>,
+    readers: Mutex<Vec<Connection>>,
     /// One permit per reader connection: a read waits its turn instead of finding the pool empty.
-    reader_slots: Arc<tokio::sync::Semaphore>,
+    reader_slots: tokio::sync::Semaphore,
     path: String,
 }
 
@@ -167,8 +170,9 @@ impl SqliteStore {
         .await??;
         Ok(SqliteStore {
             writer: Arc::new(Mutex::new(writer)),
-            readers: Arc::new(Mutex::new(readers)),
-            reader_slots: Arc::new(tokio::sync::Semaphore::new(READERS)),
+            writer_slot: Arc::new(tokio::sync::Semaphore::new(1)),
+            readers: Mutex::new(readers),
+            reader_slots: tokio::sync::Semaphore::new(READERS),
             path: path.display().to_string(),
         })
     }
@@ -177,8 +181,17 @@ impl SqliteStore {
         &self,
         f: impl FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T> {
+        // Writes wait their turn here, not on the blocking pool: a burst of writes then occupies one pool
+        // thread instead of parking a thread (stack, malloc arena) per waiting request on the mutex.
+        let permit = self
+            .writer_slot
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(StoreError::backend)?;
         let writer = self.writer.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = writer.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut conn)
         })
@@ -186,30 +199,28 @@ impl SqliteStore {
         .map_err(StoreError::backend)?
     }
 
-    async fn read<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
-    ) -> StoreResult<T> {
-        let readers = self.readers.clone();
-        let permit = self
+    /// Runs a read on the calling task, not on the blocking pool. A read here is short and local: WAL readers
+    /// never wait for the writer, the indexed page reads come from the page cache, and the biggest (a page of
+    /// 100 tasks) takes tens of microseconds — less than the two thread switches a `spawn_blocking` hop costs,
+    /// which were the largest item in the list endpoint's profile (docs/benchmarks.md). Writes, which wait for
+    /// `fsync`, keep the hop.
+    async fn read<T>(&self, f: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let _permit = self
             .reader_slots
-            .clone()
-            .acquire_owned()
+            .acquire()
             .await
-            .map_err(StoreError::backend)?;
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit; // released after the connection is back in the pool
-            let conn = readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-            let Some(conn) = conn else {
-                // Unreachable while permits and connections are equal in number.
-                return Err(StoreError::Unavailable("no reader connection".into()));
-            };
-            let result = f(&conn);
-            readers.lock().unwrap_or_else(|p| p.into_inner()).push(conn);
-            result
-        })
-        .await
-        .map_err(StoreError::backend)?
+            .map_err(StoreError::backend)?; // released after the connection is back in the pool
+        let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let Some(conn) = conn else {
+            // Unreachable while permits and connections are equal in number.
+            return Err(StoreError::Unavailable("no reader connection".into()));
+        };
+        let result = f(&conn);
+        self.readers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(conn);
+        result
     }
 
     async fn create_record<T: Serialize>(
@@ -363,8 +374,9 @@ fn missing_or_conflict(
     }
 }
 
-fn list_tasks_in(conn: &Connection, owner: UserId, query: &TaskQuery) -> StoreResult<Page<Task>> {
-    let mut sql = String::from("SELECT data FROM tasks WHERE owner = ?");
+/// One page of the caller's tasks as stored: each row's `data` (the task's wire form) and the cursor after it.
+fn list_tasks_in(conn: &Connection, owner: UserId, query: &TaskQuery) -> StoreResult<Page<String>> {
+    let mut sql = String::from("SELECT data, due_key, created_at, id FROM tasks WHERE owner = ?");
     let mut args: Vec<Value> = vec![Value::Text(owner.to_string())];
     match query.status {
         StatusFilter::All => {}
@@ -390,18 +402,44 @@ fn list_tasks_in(conn: &Connection, owner: UserId, query: &TaskQuery) -> StoreRe
     }
     sql.push_str(" ORDER BY due_key, created_at, id LIMIT ?");
     args.push(Value::Integer(i64::from(query.limit) + 1));
-    let mut stmt = conn.prepare_cached(&sql).map_err(map_error)?;
-    let mut items = stmt
-        .query_map(rusqlite::params_from_iter(args), |row| {
-            from_json::<Task>(&row.get::<_, String>(0)?)
-        })
-        .map_err(map_error)?
-        .collect::<rusqlite::Result<Vec<Task>>>()
-        .map_err(map_error)?;
     let limit = query.limit as usize;
-    let next_cursor = (items.len() > limit).then(|| TaskPosition::of(&items[limit - 1]).encode());
-    items.truncate(limit);
+    let mut stmt = conn.prepare_cached(&sql).map_err(map_error)?;
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(args))
+        .map_err(map_error)?;
+    let mut items = Vec::with_capacity(limit.min(64));
+    let (mut last_kept, mut next_cursor) = (None, None);
+    while let Some(row) = rows.next().map_err(map_error)? {
+        if items.len() == limit {
+            // A row past the page: more follow, so the cursor is the position of the page's last row.
+            next_cursor = last_kept
+                .take()
+                .map(|position: TaskPosition| position.encode());
+            break;
+        }
+        if items.len() + 1 == limit {
+            last_kept = Some(position_of_row(row)?);
+        }
+        items.push(row.get::<_, String>(0).map_err(map_error)?);
+    }
     Ok(Page { items, next_cursor })
+}
+
+/// The list position of a `SELECT data, due_key, created_at, id` row, read from its key columns.
+fn position_of_row(row: &rusqlite::Row<'_>) -> StoreResult<TaskPosition> {
+    let due_key: String = row.get(1).map_err(map_error)?;
+    let due_on = if due_key == UNDATED {
+        None
+    } else {
+        Some(due_key.parse().map_err(StoreError::backend)?)
+    };
+    let id: String = row.get(3).map_err(map_error)?;
+    Ok(TaskPosition {
+        undated: due_on.is_none(),
+        due_on,
+        created_at: row.get(2).map_err(map_error)?,
+        id: id.parse().map_err(StoreError::backend)?,
+    })
 }
 
 #[async_trait]
@@ -576,9 +614,32 @@ impl TaskStore for SqliteStore {
     }
 
     async fn list_tasks(&self, owner: UserId, query: &TaskQuery) -> StoreResult<Page<Task>> {
+        let page = self.list_tasks_json(owner, query).await?;
+        let items = page
+            .items
+            .iter()
+            .map(|task| serde_json::from_str(task.as_str()).map_err(StoreError::backend))
+            .collect::<StoreResult<Vec<Task>>>()?;
+        Ok(Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
+    }
+
+    /// The stored `data` is the task's wire form (written by `to_json(&Task)`), sent without re-encoding.
+    async fn list_tasks_json(
+        &self,
+        owner: UserId,
+        query: &TaskQuery,
+    ) -> StoreResult<Page<TaskJson>> {
         let query = query.clone();
-        self.read(move |conn| list_tasks_in(conn, owner, &query))
-            .await
+        let page = self
+            .read(move |conn| list_tasks_in(conn, owner, &query))
+            .await?;
+        Ok(Page {
+            items: page.items.into_iter().map(TaskJson::from_stored).collect(),
+            next_cursor: page.next_cursor,
+        })
     }
 
     async fn update_task(
