@@ -119,6 +119,7 @@ done
 [[ $(curl -sf "$BASE/api/v1/tasks?limit=50" -H "authorization: Bearer $TOKEN" | json '["items"].__len__()') == 50 ]] ||
   die "the task list does not return 50 tasks"
 AUTH=(-H "Authorization: Bearer $TOKEN")
+curl -sf "$BASE/api/v1/tasks?limit=50" "${AUTH[@]}" >"$OUT/list-body.json"
 sample_rss "$SERVER_PID" "$OUT/rss-server.txt"
 run "GET /api/v1/tasks (50)" "$C" "$BASE/api/v1/tasks?limit=50" "${AUTH[@]}"
 run "GET /api/v1/tasks (50)" "$HEAVY" "$BASE/api/v1/tasks?limit=50" "${AUTH[@]}"
@@ -131,6 +132,12 @@ LUA
 run "POST /api/v1/tasks" "$C" "$BASE/api/v1/tasks" "${AUTH[@]}" -s "$OUT/post.lua"
 SERVER_RSS=$(peak_rss_kib "$OUT/rss-server.txt")
 kill "$SERVER_PID"
+
+# The second ceiling: bare axum sending the very bytes of the 50-task list (no auth, no store, no middleware).
+start hello-body "$TARGET/hello" "127.0.0.1:$HELLO_PORT" "$OUT/list-body.json"
+wait_for_http "http://127.0.0.1:$HELLO_PORT/" 30
+run "same list body, bare axum (ceiling)" "$HEAVY" "http://127.0.0.1:$HELLO_PORT/body"
+kill "$PID"
 
 # --- DynamoDB (moto_server) --------------------------------------------------------------------------------
 MOTO_PORT=$(free_port)
@@ -179,6 +186,8 @@ log "Lambda cold start median: $cold_deployed as deployed ($cold_memory with the
 # --- results -----------------------------------------------------------------------------------------------
 pct() { "$VENV/bin/python" -c "print(f'{100 * $1 / $2:.0f} %')"; }
 list_vs_hello=$(pct "${RPS["GET /api/v1/tasks (50) c=$HEAVY"]}" "${RPS["hello (ceiling) c=$HEAVY"]}")
+list_vs_body=$(pct "${RPS["GET /api/v1/tasks (50) c=$HEAVY"]}" "${RPS["same list body, bare axum (ceiling) c=$HEAVY"]}")
+list_bytes=$(stat -c %s "$OUT/list-body.json")
 ddb_vs_direct=$(pct "${RPS["dynamodb: GET /api/v1/tasks (50) via Payday c=$C"]}" "${RPS["dynamodb: the same Query straight to moto c=$C"]}")
 list_p99=${P99["GET /api/v1/tasks (50) c=$C"]}
 cpu=$(awk -F: '/model name/{gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)
@@ -193,7 +202,7 @@ cpu=$(awk -F: '/model name/{gsub(/^ +/,"",$2); print $2; exit}' /proc/cpuinfo)
   echo
   echo "| target | result |"
   echo "|---|---|"
-  echo "| authenticated list ≥ 25 % of the hello ceiling (c=$HEAVY) | $list_vs_hello |"
+  echo "| authenticated list ≥ 25 % of the hello ceiling (c=$HEAVY) | $list_vs_hello (of bare axum sending the same $list_bytes-byte body: $list_vs_body) |"
   echo "| list via DynamoDB ≥ 90 % of the direct Query rate | $ddb_vs_direct |"
   echo "| server peak RSS ≤ 30 MiB under load (embedded store) | $((SERVER_RSS / 1024)) MiB (hello: $((HELLO_RSS / 1024)) MiB) |"
   echo "| p99 ≤ 5 ms at moderate concurrency (list, c=$C) | $list_p99 |"

@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{
-    Connection, ErrorCode, OptionalExtension, TransactionBehavior, params, types::Value,
+    Connection, ErrorCode, OptionalExtension, TransactionBehavior, config::DbConfig, params,
+    types::Value,
 };
 use serde::{Serialize, de::DeserializeOwned};
 use shared::{
@@ -98,6 +99,10 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Plans never depend on bound values. Without this, SQLite marks a statement whose `LIMIT ?` (or `LIKE ?`)
+    // value it inspected for re-preparation at every new binding: each cached list statement was parsed and
+    // planned again on every request (16 % of the list endpoint's CPU, docs/benchmarks.md).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(conn)
 }
 
