@@ -3,25 +3,17 @@
 //! Every request must succeed, and the server's resident memory after the run may exceed what it was after
 //! warm-up by less than 10 %. Signing in (argon2, 19 MiB of working memory) must not leave that memory resident.
 
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+mod cloud_env;
 
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 8;
 const WARM_UP: Duration = Duration::from_secs(10);
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Resident set size of a process in KiB, from /proc.
 fn rss_kib(pid: u32) -> u64 {
@@ -121,62 +113,11 @@ async fn steady_load_has_no_errors_and_memory_stays_flat() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60);
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("PAYDAY_ADDR", format!("127.0.0.1:{port}"))
-        .env("PAYDAY_DATA_DIR", dir.path())
-        .env("PAYDAY_LOG", "warn")
-        .env("PAYDAY_METRICS", "off")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let _server = Server(child);
-    let base = format!("http://127.0.0.1:{port}");
+    let server = cloud_env::start_server(&[("PAYDAY_METRICS".into(), "off".into())]).await;
+    let (pid, base) = (server.pid(), server.base.clone());
     let client = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .map(|r| r.status().is_success())
-        .ok()
-        != Some(true)
-    {
-        assert!(Instant::now() < deadline, "server did not become ready");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let before_sign_in = rss_kib(pid);
-    let credentials = json!({"email": "soak@example.com", "password": "correct horse battery"});
-    expect(
-        client
-            .post(format!("{base}/api/v1/auth/register"))
-            .json(&credentials)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::CREATED,
-        "register",
-    )
-    .await;
-    let tokens = expect(
-        client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&credentials)
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-        "login",
-    )
-    .await;
-    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let token = cloud_env::sign_in(&client, &server, "soak@example.com").await;
     // Register and sign-in each hash with argon2 (a 19 MiB block). The server gives that block back to the OS
     // afterwards (glibc's mmap threshold is fixed at start-up); without that, RSS stays ~20 MiB higher.
     let after_sign_in = rss_kib(pid);

@@ -1,4 +1,5 @@
-//! Test-server plumbing shared by the cloud-store tests (`store_contract`, `cloud_api`, `store_faults`).
+//! Test-server plumbing shared by the tests that run the real `server` binary or the cloud stores
+//! (`store_contract`, `cloud_api`, `store_faults`, `reliability`, `soak`).
 //!
 //! `make test` (scripts/test.sh) starts moto (DynamoDB API) and SecantusDB (MongoDB wire protocol) on free
 //! loopback ports and exports where they are, plus `PAYDAY_TEST_REQUIRE_CLOUD=1`. A plain `cargo test`
@@ -210,6 +211,12 @@ pub struct Server {
     child: Child,
     pub base: String,
     _data: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Server {
