@@ -318,6 +318,7 @@ impl TaskJson {
     }
 
     /// Wraps text that this program wrote with [`TaskJson::encode`] (or `serde_json` for a `Task`) earlier.
+    #[cfg(feature = "embedded")]
     pub(crate) fn from_stored(text: String) -> Self {
         TaskJson(text)
     }
