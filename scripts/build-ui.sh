@@ -31,10 +31,6 @@ fi
 export PATH="$PWD/e2e/node_modules/.bin:$PATH"
 wasm-opt --version | grep -q 'version 132' || die "wasm-opt 132 not found in e2e/node_modules"
 
-# `--cfg erase_components` (Leptos 0.8): components and reactive view closures are type-erased, so the view
-# machinery is monomorphized per output type instead of per closure — 15 % smaller wasm (docs/benchmarks.md).
-# Only the wasm build sees it: RUSTFLAGS here, not a .cargo/config.toml that host builds would read too.
-export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cfg erase_components"
 log "trunk build --release (frontend/dist)"
 (cd frontend && trunk build --release --locked)
 log "precompress + sizes"

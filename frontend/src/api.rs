@@ -6,14 +6,15 @@
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
-use leptos::prelude::*;
-use leptos::reactive::owner::LocalStorage;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use shared::ApiError;
 use shared::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use crate::dom::{set_timeout, window};
+use crate::rx::{RwSignal, StoredValue, effect, spawn};
 
 pub mod cognito;
 
@@ -375,7 +376,7 @@ pub struct Api {
     /// Set when the session ended on its own (refresh refused), to tell the user why they see the sign-in page.
     pub ended: RwSignal<Option<String>>,
     /// The refresh in flight, shared by every caller that needs it (a browser-only value, hence local storage).
-    refreshing: StoredValue<Option<Refreshing>, LocalStorage>,
+    refreshing: StoredValue<Option<Refreshing>>,
 }
 
 impl Api {
@@ -385,7 +386,7 @@ impl Api {
             auth: StoredValue::new(auth),
             session: RwSignal::new(Session::load()),
             ended: RwSignal::new(None),
-            refreshing: StoredValue::new_local(None),
+            refreshing: StoredValue::new(None),
         }
     }
 
@@ -393,7 +394,7 @@ impl Api {
     /// token shortly before it expires even when the page is idle.
     pub fn watch_session(&self) {
         let session = self.session;
-        Effect::new(move |_| Session::save(session.get().as_ref()));
+        effect(move || Session::save(session.get().as_ref()));
         let on_storage = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
             let stored = Session::load();
             if stored != session.get_untracked() {
@@ -405,16 +406,16 @@ impl Api {
             .ok();
         on_storage.forget();
         let api = *self;
-        Effect::new(move |_| {
+        effect(move || {
             let Some(current) = session.get() else { return };
             let delay = (current.expires_at - REFRESH_MARGIN_MS - now_ms()).max(0.0) + 1000.0;
             set_timeout(
                 move || {
-                    leptos::task::spawn_local(async move {
+                    spawn(async move {
                         let _ = api.token(None).await;
                     })
                 },
-                std::time::Duration::from_millis(delay as u64),
+                delay.min(f64::from(i32::MAX)) as i32,
             );
         });
     }

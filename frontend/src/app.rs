@@ -1,58 +1,67 @@
 //! The shell: loads the runtime config, builds the API client, and shows the sign-in pages or the signed-in
 //! layout (navigation, alert bar, the current page). Global keys: `n` new task, `/` search tasks, Escape closes.
 
-use leptos::prelude::*;
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::api::{Api, AuthBackend, load_config};
+use crate::dom::{View, document, dynamic, el, keyed, request_animation_frame, show, window};
 use crate::pages;
-use crate::route::{Link, Route, Router};
+use crate::route::{Route, Router, current_page, link, router};
+use crate::rx::{Memo, RwSignal, effect, spawn};
 use crate::todo::{Filter, Sort};
-use crate::ui::{Ctx, ctx};
+use crate::ui::{self, Ctx, ctx};
 
-#[component]
-pub fn App() -> impl IntoView {
-    let config = LocalResource::new(load_config);
-    move || match config.get() {
-        None => view! { <div class="splash" role="status">"Loading Payday…"</div> }.into_any(),
-        Some(config) => match AuthBackend::from_config(&config) {
-            Ok(auth) => view! { <Shell api=Api::new(&config, auth) /> }.into_any(),
-            Err(message) => view! { <div class="splash" role="alert">{message}</div> }.into_any(),
+/// The whole app: a splash while `/config.json` loads, then the shell (or why it cannot start).
+pub fn app() -> View {
+    let config = RwSignal::new(None);
+    spawn(async move { config.set(Some(load_config().await)) });
+    keyed(
+        move || config.get(),
+        |config| match config {
+            None => el("div")
+                .class("splash")
+                .attr("role", "status")
+                .text("Loading Payday…")
+                .into(),
+            Some(config) => match AuthBackend::from_config(config) {
+                Ok(auth) => shell(Api::new(config, auth)),
+                Err(message) => el("div")
+                    .class("splash")
+                    .attr("role", "alert")
+                    .text(&message)
+                    .into(),
+            },
         },
-    }
+    )
 }
 
-#[component]
-fn Shell(api: Api) -> impl IntoView {
+fn shell(api: Api) -> View {
     api.watch_session();
     let router = Router::install();
-    provide_context(router);
     let ctx = Ctx {
         api,
         settings: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
-    provide_context(ctx);
+    ui::provide(ctx);
 
     // Settings (currency) follow the signed-in user.
     let session = api.session;
     let signed_in = Memo::new(move |_| session.with(|s| s.as_ref().map(|s| s.email.clone())));
-    {
-        Effect::new(move |_| {
-            if signed_in.get().is_none() {
-                ctx.settings.set(None);
-                return;
+    effect(move || {
+        if signed_in.get().is_none() {
+            ctx.settings.set(None);
+            return;
+        }
+        spawn(async move {
+            match ctx.api.get("/api/v1/settings").await {
+                Ok(settings) => ctx.settings.set(Some(settings)),
+                Err(e) => ctx.fail(&e),
             }
-            leptos::task::spawn_local(async move {
-                match ctx.api.get("/api/v1/settings").await {
-                    Ok(settings) => ctx.settings.set(Some(settings)),
-                    Err(e) => ctx.fail(&e),
-                }
-            });
         });
-    }
+    });
     // Signed-in people do not need the sign-in pages; signed-out people see sign-in wherever they are.
-    Effect::new(move |_| {
+    effect(move || {
         if signed_in.get().is_some() && router.route.with(Route::is_public) {
             router.go(Route::Home);
         }
@@ -68,97 +77,110 @@ fn Shell(api: Api) -> impl IntoView {
         },
         other => other,
     });
-    let page = move || {
-        let route = screen.get();
-        if signed_in.get().is_none() {
-            return match route {
-                Route::SignUp => view! { <pages::auth::SignUp /> }.into_any(),
-                _ => view! { <pages::auth::SignIn /> }.into_any(),
-            };
-        }
-        match route {
-            Route::Home => view! { <pages::home::Home /> }.into_any(),
-            Route::Tasks { .. } => view! { <pages::tasks::Tasks /> }.into_any(),
-            Route::Bills => view! { <pages::bills::Bills /> }.into_any(),
-            Route::Schedules => view! { <pages::schedules::Schedules /> }.into_any(),
-            Route::Settings => view! { <pages::settings::SettingsPage /> }.into_any(),
-            Route::SignIn | Route::SignUp => view! { <p>"Signing you in…"</p> }.into_any(),
-            Route::NotFound => view! {
-                <section class="page">
-                    <h1>"Page not found"</h1>
-                    <p><Link to=Route::Home>"Go to Before payday"</Link></p>
-                </section>
+    let page = keyed(
+        move || (screen.get(), signed_in.get().is_some()),
+        |(route, signed_in)| {
+            if !*signed_in {
+                return match route {
+                    Route::SignUp => pages::auth::sign_up(),
+                    _ => pages::auth::sign_in(),
+                };
             }
-            .into_any(),
-        }
-    };
+            match route {
+                Route::Home => pages::home::home(),
+                Route::Tasks { .. } => pages::tasks::tasks(),
+                Route::Bills => pages::bills::bills(),
+                Route::Schedules => pages::schedules::schedules(),
+                Route::Settings => pages::settings::settings(),
+                Route::SignIn | Route::SignUp => el("p").text("Signing you in…").into(),
+                Route::NotFound => el("section")
+                    .class("page")
+                    .child(el("h1").text("Page not found"))
+                    .child(el("p").child(link(Route::Home, "Go to Before payday")))
+                    .into(),
+            }
+        },
+    );
 
-    view! {
-        <a class="skip" href="#main">"Skip to content"</a>
-        <Show when=move || signed_in.get().is_some()>
-            <Nav />
-        </Show>
-        <NoticeBar />
-        <main id="main" tabindex="-1">{page}</main>
-    }
+    View::List(vec![
+        el("a").class("skip").attr("href", "#main").text("Skip to content").into(),
+        show(move || signed_in.get().is_some(), nav),
+        notice_bar(),
+        el("main").id("main").attr("tabindex", "-1").child(page).into(),
+    ])
 }
 
-#[component]
-fn Nav() -> impl IntoView {
+fn nav() -> View {
     let ctx = ctx();
-    let router = expect_context::<Router>();
-    let at = move |want: fn(&Route) -> bool| Signal::derive(move || router.route.with(want));
-    let sign_out = move |_| {
-        let api = ctx.api;
-        leptos::task::spawn_local(async move {
-            api.sign_out().await;
-            router.go(Route::SignIn);
-        });
-    };
-    let email = move || {
-        expect_context::<Ctx>()
-            .api
-            .session
-            .with(|s| s.as_ref().map(|s| s.email.clone()).unwrap_or_default())
+    let router = router();
+    let nav_link = |to: Route, label: &str, at: fn(&Route) -> bool| {
+        current_page(link(to, label), move || router.route.with(at))
     };
     let tasks = Route::Tasks {
         filter: Filter::All,
         q: String::new(),
         sort: Sort::Due,
     };
-    view! {
-        <header class="top">
-            <Link to=Route::Home class="brand">"Payday"</Link>
-            <nav aria-label="Main">
-                <Link to=Route::Home current=at(|r| *r == Route::Home)>"Before payday"</Link>
-                <Link to=tasks current=at(|r| matches!(r, Route::Tasks { .. }))>"Tasks"</Link>
-                <Link to=Route::Bills current=at(|r| *r == Route::Bills)>"Bills"</Link>
-                <Link to=Route::Schedules current=at(|r| *r == Route::Schedules)>"Pay"</Link>
-                <Link to=Route::Settings current=at(|r| *r == Route::Settings)>"Settings"</Link>
-            </nav>
-            <div class="who">
-                <span class="email" title="Signed in as">{email}</span>
-                <button type="button" class="link" on:click=sign_out>"Sign out"</button>
-            </div>
-        </header>
-    }
+    el("header")
+        .class("top")
+        .child(link(Route::Home, "Payday").class("brand"))
+        .child(
+            el("nav")
+                .attr("aria-label", "Main")
+                .child(nav_link(Route::Home, "Before payday", |r| *r == Route::Home))
+                .child(nav_link(tasks, "Tasks", |r| matches!(r, Route::Tasks { .. })))
+                .child(nav_link(Route::Bills, "Bills", |r| *r == Route::Bills))
+                .child(nav_link(Route::Schedules, "Pay", |r| *r == Route::Schedules))
+                .child(nav_link(Route::Settings, "Settings", |r| *r == Route::Settings)),
+        )
+        .child(
+            el("div")
+                .class("who")
+                .child(
+                    el("span")
+                        .class("email")
+                        .attr("title", "Signed in as")
+                        .text_dyn(move || {
+                            ctx.api
+                                .session
+                                .with(|s| s.as_ref().map(|s| s.email.clone()).unwrap_or_default())
+                        }),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("link")
+                        .on("click", move |_| {
+                            let api = ctx.api;
+                            spawn(async move {
+                                api.sign_out().await;
+                                router.go(Route::SignIn);
+                            });
+                        })
+                        .text("Sign out"),
+                ),
+        )
+        .into()
 }
 
-#[component]
-fn NoticeBar() -> impl IntoView {
+fn notice_bar() -> View {
     let notice = ctx().notice;
-    move || {
+    dynamic(move || {
         notice.get().map(|text| {
-            view! {
-                <div class="notice" role="alert">
-                    <span>{text}</span>
-                    <button type="button" class="link" aria-label="Dismiss" on:click=move |_| notice.set(None)>
-                        "×"
-                    </button>
-                </div>
-            }
+            el("div")
+                .class("notice")
+                .attr("role", "alert")
+                .child(el("span").text(&text))
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("link")
+                        .attr("aria-label", "Dismiss")
+                        .on("click", move |_| notice.set(None))
+                        .text("×"),
+                )
         })
-    }
+    })
 }
 
 /// `n` → new task, `/` → search tasks, Escape → dismiss the alert. Ignored while typing in a field.

@@ -1,4 +1,5 @@
-//! Payday's web UI: a Leptos client-side app compiled to WebAssembly. It reads `/config.json` at start (API base
+//! Payday's web UI: a client-side app compiled to WebAssembly, on a small reactive core of its own ([`rx`],
+//! [`dom`]) instead of a framework, for size (docs/benchmarks.md, "Web UI"). It reads `/config.json` at start (API base
 //! URL, sign-in mode), so one build is promoted unchanged from machine to machine, and talks to the JSON API only
 //! through the typed client in [`api`].
 //!
@@ -11,14 +12,16 @@
 mod api;
 mod app;
 mod chart;
+mod dom;
 mod format;
 mod optimistic;
 mod pages;
 mod recurrence;
 mod route;
+mod rx;
 mod todo;
 mod ui;
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    dom::mount_to_body(app::app());
 }

@@ -2,8 +2,10 @@
 //! which is all this app needs and much smaller than a general router. The server answers every client route
 //! with index.html (SPA fallback), so deep links and reloads work.
 
-use leptos::prelude::*;
 use wasm_bindgen::{JsCast, closure::Closure};
+
+use crate::dom::{El, el, window};
+use crate::rx::RwSignal;
 
 use crate::todo::{Filter, Sort};
 
@@ -126,10 +128,21 @@ fn decode(value: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The current route, shared through context.
+/// The current route (one per page; [`router`] returns it).
 #[derive(Clone, Copy)]
 pub struct Router {
     pub route: RwSignal<Route>,
+}
+
+thread_local! {
+    static ROUTER: std::cell::Cell<Option<Router>> = const { std::cell::Cell::new(None) };
+}
+
+/// The app's router ([`Router::install`] must have run).
+pub fn router() -> Router {
+    ROUTER
+        .get()
+        .unwrap_or_else(|| unreachable!("Router::install runs first"))
 }
 
 impl Router {
@@ -142,7 +155,9 @@ impl Router {
             .ok();
         // The router lives as long as the page.
         on_pop.forget();
-        Router { route }
+        let router = Router { route };
+        ROUTER.set(Some(router));
+        router
     }
 
     /// Goes to `route`, adding a history entry.
@@ -176,32 +191,27 @@ fn current() -> Route {
 }
 
 /// An in-app link: a real `<a href>` (so open-in-new-tab works) that navigates without a reload on a plain click.
-#[component]
-pub fn Link(
-    to: Route,
-    #[prop(optional, into)] class: Option<String>,
-    #[prop(optional, into)] current: Option<Signal<bool>>,
-    children: Children,
-) -> impl IntoView {
-    let router = expect_context::<Router>();
+/// Add children, a class or `aria-current` to the returned element.
+pub fn link(to: Route, label: &str) -> El {
     let href = to.href();
-    let current = current.unwrap_or_default();
-    view! {
-        <a
-            href=href
-            class=class
-            aria-current=move || current.get().then_some("page")
-            on:click=move |ev: web_sys::MouseEvent| {
-                if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
-                    return;
-                }
-                ev.prevent_default();
-                router.go(to.clone());
+    el("a")
+        .attr("href", &href)
+        .on("click", move |ev| {
+            let Some(mouse) = ev.dyn_ref::<web_sys::MouseEvent>() else {
+                return;
+            };
+            if mouse.ctrl_key() || mouse.meta_key() || mouse.shift_key() || mouse.button() != 0 {
+                return;
             }
-        >
-            {children()}
-        </a>
-    }
+            ev.prevent_default();
+            router().go(to.clone());
+        })
+        .text(label)
+}
+
+/// `aria-current="page"` while `current` is true (navigation links).
+pub fn current_page(link: El, current: impl Fn() -> bool + 'static) -> El {
+    link.attr_dyn("aria-current", move || current().then(|| "page".to_owned()))
 }
 
 #[cfg(test)]

@@ -2,15 +2,16 @@
 //! notice (errors from rolled-back changes), field error messages.
 
 use chrono::NaiveDate;
-use leptos::prelude::*;
 use shared::Money;
 use shared::budget::Settings;
 use wasm_bindgen::JsValue;
 
 use crate::api::{Api, UiError};
+use crate::dom::{El, View, document, dynamic, el};
 use crate::format;
+use crate::rx::{RwSignal, Signal};
 
-/// App-wide state shared through context (`Copy`: every part lives in the reactive arena).
+/// App-wide state (`Copy`: every part lives in the reactive arena); [`ctx`] returns it.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub api: Api,
@@ -33,8 +34,18 @@ impl Ctx {
     }
 }
 
+thread_local! {
+    static CTX: std::cell::Cell<Option<Ctx>> = const { std::cell::Cell::new(None) };
+}
+
+/// Makes `ctx` the app's context (once, when the shell starts).
+pub fn provide(ctx: Ctx) {
+    CTX.set(Some(ctx));
+}
+
+/// The app's context ([`provide`] must have run).
 pub fn ctx() -> Ctx {
-    expect_context::<Ctx>()
+    CTX.get().unwrap_or_else(|| unreachable!("ui::provide runs first"))
 }
 
 /// Decimal places of `currency` (2 when unknown).
@@ -96,26 +107,25 @@ pub fn device_time_zone() -> Option<String> {
 }
 
 /// A field's error message, linked to the input by id (`aria-describedby="<id>-error"`).
-#[component]
-pub fn FieldError(
-    #[prop(into)] id: String,
-    #[prop(into)] message: Signal<Option<String>>,
-) -> impl IntoView {
-    view! {
-        <p class="field-error" id=format!("{id}-error") role="alert" hidden=move || message.get().is_none()>
-            {move || message.get().unwrap_or_default()}
-        </p>
-    }
+pub fn field_error(id: &str, message: Signal<Option<String>>) -> El {
+    el("p")
+        .class("field-error")
+        .id(&format!("{id}-error"))
+        .attr("role", "alert")
+        .flag_dyn("hidden", move || message.get().is_none())
+        .text_dyn(move || message.get().unwrap_or_default())
 }
 
 /// A form-level error message.
-#[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<UiError>>) -> impl IntoView {
-    move || {
+pub fn form_error(error: RwSignal<Option<UiError>>) -> View {
+    dynamic(move || {
         error.get().map(|e| {
-            view! { <p class="form-error" role="alert">{e.message()}</p> }
+            el("p")
+                .class("form-error")
+                .attr("role", "alert")
+                .text(&e.message())
         })
-    }
+    })
 }
 
 /// The error for `field` — the server's, or one the form found itself.
@@ -132,9 +142,12 @@ pub fn field_message(
 }
 
 /// A loading placeholder with a screen-reader status.
-#[component]
-pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
-    view! { <p class="loading" role="status" aria-live="polite">{format!("Loading {what}…")}</p> }
+pub fn loading(what: &str) -> El {
+    el("p")
+        .class("loading")
+        .attr("role", "status")
+        .attr("aria-live", "polite")
+        .text(&format!("Loading {what}…"))
 }
 
 /// Saves `text` as a file download (the data export).

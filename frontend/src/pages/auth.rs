@@ -1,15 +1,18 @@
 //! Sign in and sign up, and (with a Cognito user pool) confirming the e-mail address with the code sent to it.
 //! All keep the user where they were going: the URL does not change while signed out.
 
-use leptos::prelude::*;
+use std::rc::Rc;
+
+use web_sys::Event;
 
 use crate::api::cognito::NOT_CONFIRMED;
 use crate::api::{SignedUp, UiError};
-use crate::route::{Link, Route};
-use crate::ui::{FieldError, FormError, ctx, field_message};
+use crate::dom::{View, dynamic, el, keyed, show_else};
+use crate::route::{Route, link};
+use crate::rx::{RwSignal, StoredValue, spawn};
+use crate::ui::{ctx, field_error, field_message, form_error};
 
-#[component]
-pub fn SignIn() -> impl IntoView {
+pub fn sign_in() -> View {
     let ctx = ctx();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -19,12 +22,12 @@ pub fn SignIn() -> impl IntoView {
     // Set when the pool says the e-mail is not confirmed yet: the code form replaces this one.
     let confirming = RwSignal::new(false);
     let ended = ctx.api.ended;
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: Event| {
         ev.prevent_default();
         let api = ctx.api;
         busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             match api
                 .auth()
                 .sign_in(&email.get_untracked(), &password.get_untracked())
@@ -40,42 +43,88 @@ pub fn SignIn() -> impl IntoView {
             busy.set(false);
         });
     };
-    move || {
-        if confirming.get() {
-            return view! {
-                <ConfirmEmail email=email.get_untracked() password=password.get_untracked() destination=None
-                    back=move || confirming.set(false) />
-            }
-            .into_any();
-        }
-        view! {
-        <section class="auth page">
-            <h1>"Sign in to Payday"</h1>
-            <p class="lede">"See what to set aside before payday, and what to do before then."</p>
-            {move || ended.get().map(|why| view! { <p class="form-error" role="status">{why}</p> })}
-            <form on:submit=submit novalidate>
-                <label for="email">"Email"</label>
-                <input id="email" type="email" autocomplete="username" required bind:value=email
-                    aria-describedby="email-error" />
-                <FieldError id="email" message=field_message(error, local, "email") />
-                <label for="password">"Password"</label>
-                <input id="password" type="password" autocomplete="current-password" required bind:value=password
-                    aria-describedby="password-error" />
-                <FieldError id="password" message=field_message(error, local, "password") />
-                <FormError error=error />
-                <button type="submit" class="primary" disabled=busy>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </form>
-            <p>"New here? " <Link to=Route::SignUp>"Create an account"</Link></p>
-        </section>
-        }
-        .into_any()
-    }
+    show_else(
+        move || confirming.get(),
+        move || {
+            confirm_email(
+                email.get_untracked(),
+                password.get_untracked(),
+                None,
+                Rc::new(move || confirming.set(false)),
+            )
+        },
+        move || {
+            el("section")
+                .class("auth page")
+                .child(el("h1").text("Sign in to Payday"))
+                .child(
+                    el("p")
+                        .class("lede")
+                        .text("See what to set aside before payday, and what to do before then."),
+                )
+                .child(dynamic(move || {
+                    ended.get().map(|why| {
+                        el("p")
+                            .class("form-error")
+                            .attr("role", "status")
+                            .text(&why)
+                    })
+                }))
+                .child(
+                    el("form")
+                        .on("submit", submit)
+                        .flag("novalidate", true)
+                        .child(el("label").attr("for", "email").text("Email"))
+                        .child(
+                            el("input")
+                                .id("email")
+                                .attr("type", "email")
+                                .attr("autocomplete", "username")
+                                .flag("required", true)
+                                .bind_value(email)
+                                .attr("aria-describedby", "email-error"),
+                        )
+                        .child(field_error("email", field_message(error, local, "email")))
+                        .child(el("label").attr("for", "password").text("Password"))
+                        .child(
+                            el("input")
+                                .id("password")
+                                .attr("type", "password")
+                                .attr("autocomplete", "current-password")
+                                .flag("required", true)
+                                .bind_value(password)
+                                .attr("aria-describedby", "password-error"),
+                        )
+                        .child(field_error(
+                            "password",
+                            field_message(error, local, "password"),
+                        ))
+                        .child(form_error(error))
+                        .child(
+                            el("button")
+                                .attr("type", "submit")
+                                .class("primary")
+                                .flag_dyn("disabled", move || busy.get())
+                                .text_dyn(move || {
+                                    if busy.get() {
+                                        "Signing in…"
+                                    } else {
+                                        "Sign in"
+                                    }
+                                    .to_owned()
+                                }),
+                        ),
+                )
+                .child(
+                    el("p")
+                        .text("New here? ")
+                        .child(link(Route::SignUp, "Create an account")),
+                )
+        },
+    )
 }
 
-#[component]
-pub fn SignUp() -> impl IntoView {
+pub fn sign_up() -> View {
     let ctx = ctx();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -87,7 +136,7 @@ pub fn SignUp() -> impl IntoView {
     let confirming = RwSignal::new(None::<Option<String>>);
     let auth = ctx.api.auth();
     let (hint, checks_passwords) = (auth.password_hint(), auth.checks_passwords());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: Event| {
         ev.prevent_default();
         // The same rules the server applies, checked first so most mistakes need no round trip. A user pool has
         // its own password policy, so only its answer counts for the password.
@@ -112,7 +161,7 @@ pub fn SignUp() -> impl IntoView {
         let api = ctx.api;
         busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             match api
                 .auth()
                 .sign_up(&request.email, &request.password, request.name)
@@ -125,50 +174,103 @@ pub fn SignUp() -> impl IntoView {
             busy.set(false);
         });
     };
-    move || {
-        if let Some(destination) = confirming.get() {
-            return view! {
-                <ConfirmEmail email=email.get_untracked() password=password.get_untracked() destination
-                    back=move || confirming.set(None) />
+    keyed(
+        move || confirming.get(),
+        move |confirm: &Option<Option<String>>| -> View {
+            if let Some(destination) = confirm {
+                return confirm_email(
+                    email.get_untracked(),
+                    password.get_untracked(),
+                    destination.clone(),
+                    Rc::new(move || confirming.set(None)),
+                );
             }
-            .into_any();
-        }
-        view! {
-        <section class="auth page">
-            <h1>"Create your Payday account"</h1>
-            <form on:submit=submit novalidate>
-                <label for="name">"Name " <span class="hint">"(optional)"</span></label>
-                <input id="name" type="text" autocomplete="name" bind:value=name aria-describedby="name-error" />
-                <FieldError id="name" message=field_message(error, local, "name") />
-                <label for="email">"Email"</label>
-                <input id="email" type="email" autocomplete="username" required bind:value=email
-                    aria-describedby="email-error" />
-                <FieldError id="email" message=field_message(error, local, "email") />
-                <label for="password">"Password " <span class="hint">{hint}</span></label>
-                <input id="password" type="password" autocomplete="new-password" required bind:value=password
-                    aria-describedby="password-error" />
-                <FieldError id="password" message=field_message(error, local, "password") />
-                <FormError error=error />
-                <button type="submit" class="primary" disabled=busy>
-                    {move || if busy.get() { "Creating account…" } else { "Create account" }}
-                </button>
-            </form>
-            <p>"Already have an account? " <Link to=Route::SignIn>"Sign in"</Link></p>
-        </section>
-        }
-        .into_any()
-    }
+            el("section")
+                .class("auth page")
+                .child(el("h1").text("Create your Payday account"))
+                .child(
+                    el("form")
+                        .on("submit", submit)
+                        .flag("novalidate", true)
+                        .child(
+                            el("label")
+                                .attr("for", "name")
+                                .text("Name ")
+                                .child(el("span").class("hint").text("(optional)")),
+                        )
+                        .child(
+                            el("input")
+                                .id("name")
+                                .attr("type", "text")
+                                .attr("autocomplete", "name")
+                                .bind_value(name)
+                                .attr("aria-describedby", "name-error"),
+                        )
+                        .child(field_error("name", field_message(error, local, "name")))
+                        .child(el("label").attr("for", "email").text("Email"))
+                        .child(
+                            el("input")
+                                .id("email")
+                                .attr("type", "email")
+                                .attr("autocomplete", "username")
+                                .flag("required", true)
+                                .bind_value(email)
+                                .attr("aria-describedby", "email-error"),
+                        )
+                        .child(field_error("email", field_message(error, local, "email")))
+                        .child(
+                            el("label")
+                                .attr("for", "password")
+                                .text("Password ")
+                                .child(el("span").class("hint").text(hint)),
+                        )
+                        .child(
+                            el("input")
+                                .id("password")
+                                .attr("type", "password")
+                                .attr("autocomplete", "new-password")
+                                .flag("required", true)
+                                .bind_value(password)
+                                .attr("aria-describedby", "password-error"),
+                        )
+                        .child(field_error(
+                            "password",
+                            field_message(error, local, "password"),
+                        ))
+                        .child(form_error(error))
+                        .child(
+                            el("button")
+                                .attr("type", "submit")
+                                .class("primary")
+                                .flag_dyn("disabled", move || busy.get())
+                                .text_dyn(move || {
+                                    if busy.get() {
+                                        "Creating account…"
+                                    } else {
+                                        "Create account"
+                                    }
+                                    .to_owned()
+                                }),
+                        ),
+                )
+                .child(
+                    el("p")
+                        .text("Already have an account? ")
+                        .child(link(Route::SignIn, "Sign in")),
+                )
+                .into()
+        },
+    )
 }
 
 /// The code form: confirms the e-mail address with the code the user pool sent (or a new one), then signs in
 /// with the password just typed.
-#[component]
-fn ConfirmEmail(
+fn confirm_email(
     email: String,
     password: String,
     destination: Option<String>,
-    #[prop(into)] back: Callback<()>,
-) -> impl IntoView {
+    back: Rc<dyn Fn()>,
+) -> View {
     let ctx = ctx();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<UiError>);
@@ -181,7 +283,7 @@ fn ConfirmEmail(
             .to_owned(),
     };
     let account = StoredValue::new((email, password));
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: Event| {
         ev.prevent_default();
         let typed = code.get_untracked().trim().to_owned();
         if typed.is_empty() {
@@ -196,7 +298,7 @@ fn ConfirmEmail(
         sent.set(None);
         busy.set(true);
         let api = ctx.api;
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             let (email, password) = account.get_value();
             let auth = api.auth();
             let signed_in = match auth.confirm(&email, &typed).await {
@@ -218,7 +320,7 @@ fn ConfirmEmail(
         sent.set(None);
         busy.set(true);
         let api = ctx.api;
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             let (email, _) = account.get_value();
             match api.auth().resend_code(&email).await {
                 Ok(to) => sent.set(Some(format!(
@@ -230,26 +332,64 @@ fn ConfirmEmail(
             busy.set(false);
         });
     };
-    view! {
-        <section class="auth page">
-            <h1>"Check your e-mail"</h1>
-            <p class="lede">{intro}</p>
-            <form on:submit=submit novalidate>
-                <label for="code">"Confirmation code"</label>
-                <input id="code" type="text" inputmode="numeric" autocomplete="one-time-code" required
-                    bind:value=code aria-describedby="code-error" />
-                <FieldError id="code" message=field_message(error, local, "code") />
-                <FormError error=error />
-                {move || sent.get().map(|text| view! { <p role="status">{text}</p> })}
-                <button type="submit" class="primary" disabled=busy>
-                    {move || if busy.get() { "Confirming…" } else { "Confirm and sign in" }}
-                </button>
-            </form>
-            <p>
-                <button type="button" class="link" disabled=busy on:click=resend>"Send a new code"</button>
-                " · "
-                <button type="button" class="link" on:click=move |_| back.run(())>"Start over"</button>
-            </p>
-        </section>
-    }
+    el("section")
+        .class("auth page")
+        .child(el("h1").text("Check your e-mail"))
+        .child(el("p").class("lede").text(&intro))
+        .child(
+            el("form")
+                .on("submit", submit)
+                .flag("novalidate", true)
+                .child(el("label").attr("for", "code").text("Confirmation code"))
+                .child(
+                    el("input")
+                        .id("code")
+                        .attr("type", "text")
+                        .attr("inputmode", "numeric")
+                        .attr("autocomplete", "one-time-code")
+                        .flag("required", true)
+                        .bind_value(code)
+                        .attr("aria-describedby", "code-error"),
+                )
+                .child(field_error("code", field_message(error, local, "code")))
+                .child(form_error(error))
+                .child(dynamic(move || {
+                    sent.get()
+                        .map(|text| el("p").attr("role", "status").text(&text))
+                }))
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .class("primary")
+                        .flag_dyn("disabled", move || busy.get())
+                        .text_dyn(move || {
+                            if busy.get() {
+                                "Confirming…"
+                            } else {
+                                "Confirm and sign in"
+                            }
+                            .to_owned()
+                        }),
+                ),
+        )
+        .child(
+            el("p")
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("link")
+                        .flag_dyn("disabled", move || busy.get())
+                        .on("click", resend)
+                        .text("Send a new code"),
+                )
+                .text(" · ")
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("link")
+                        .on("click", move |_| back())
+                        .text("Start over"),
+                ),
+        )
+        .into()
 }

@@ -1,20 +1,23 @@
 //! *Bills*: list, add, edit, delete. The recurrence picker can only express valid recurrences, and the next due
 //! dates are previewed live with the shared engine (`Bill::next_occurrences`), exactly as the server computes them.
 
-use leptos::prelude::*;
+use std::rc::Rc;
+
 use shared::budget::{Bill, DayOfMonth};
+use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
+use crate::dom::{El, View, dynamic, el, key, show, show_else, target_value};
 use crate::format::{MONTH_NAMES, date_near, decimal, parse_amount};
 use crate::optimistic;
 use crate::recurrence::{
     BillDraft, BillForm, BillKind, bill_preview, day_label, day_options, day_value,
     describe_recurrence, parse_day,
 };
-use crate::ui::{FieldError, FormError, Loading, ctx, decimals, field_message, money, today};
+use crate::rx::{Memo, RwSignal, Signal, spawn};
+use crate::ui::{ctx, decimals, field_error, field_message, form_error, loading, money, today};
 
-#[component]
-pub fn Bills() -> impl IntoView {
+pub fn bills() -> View {
     let ctx = ctx();
     let bills = RwSignal::new(Vec::<Bill>::new());
     let loaded = RwSignal::new(false);
@@ -23,7 +26,7 @@ pub fn Bills() -> impl IntoView {
     let editing = RwSignal::new(None::<Option<uuid::Uuid>>);
     {
         let api = ctx.api;
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             match api.get::<Vec<Bill>>("/api/v1/bills").await {
                 Ok(list) => bills.set(list),
                 Err(e) => error.set(Some(e)),
@@ -31,91 +34,158 @@ pub fn Bills() -> impl IntoView {
             loaded.set(true);
         });
     }
-    let currency = { Signal::derive(move || ctx.currency()) };
+    let currency = Signal::derive(move || ctx.currency());
     let today = today();
-    view! {
-        <section class="page" aria-labelledby="bills-title">
-            <div class="page-head">
-                <h1 id="bills-title">"Bills"</h1>
-                <button type="button" class="primary" on:click=move |_| editing.set(Some(None))
-                    disabled=move || editing.get() == Some(None)>"Add bill"</button>
-            </div>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message()}</p> })}
-            <Show when=move || editing.get() == Some(None)>
-                <BillEditor existing=None bills on_done=move || editing.set(None) />
-            </Show>
-            <Show when=move || loaded.get() fallback=|| view! { <Loading what="bills" /> }>
-                <Show when=move || !bills.with(Vec::is_empty)
-                    fallback=|| view! { <p class="empty">"No bills yet. Add rent, cards and subscriptions to see what each paycheck must cover."</p> }>
-                    <ul class="cards" aria-label="Your bills">
-                        <For each=move || bills.get() key=|b| (b.id, b.version) let:bill>
-                            {
-                                let id = bill.id;
-                                let next = bill.next_occurrences(today, 1).first().copied();
-                                let confirm = RwSignal::new(false);
-                                let delete = {
-                                    move |_| {
-                                        let undo = bills.try_update(|l| optimistic::remove(l, id));
-                                        leptos::task::spawn_local(async move {
-                                            if let Err(e) = ctx.api.delete(&format!("/api/v1/bills/{id}")).await
-                                                && e.status() != Some(404)
-                                            {
-                                                if let Some(undo) = undo {
-                                                    bills.update(|l| optimistic::undo(l, undo));
-                                                }
-                                                ctx.fail(&e);
-                                            }
-                                        });
-                                    }
-                                };
-                                let bill_for_edit = bill.clone();
-                                view! {
-                                    <li class="card item" data-testid="bill">
-                                        <Show when=move || editing.get() != Some(Some(id))
-                                            fallback=move || view! { <BillEditor existing=Some(bill_for_edit.clone()) bills on_done=move || editing.set(None) /> }>
-                                            <div class="item-main">
-                                                <h2 class="item-name">{bill.name.clone()}</h2>
-                                                <p class="meta">
-                                                    {describe_recurrence(bill.recurrence)}
-                                                    {next.map(|d| format!(" · next {}", date_near(d, today)))}
-                                                    {bill.autopay.then_some(" · autopay")}
-                                                    {bill.category.clone().map(|c| format!(" · {c}"))}
-                                                </p>
-                                            </div>
-                                            <span class="amount">{move || money(bill.amount, &currency.get())}</span>
-                                            <div class="item-actions">
-                                                <button type="button" on:click=move |_| editing.set(Some(Some(id)))
-                                                    aria-label=format!("Edit {}", bill.name)>"Edit"</button>
-                                                <Show when=move || confirm.get()
-                                                    fallback=move || view! { <button type="button" class="danger-link" on:click=move |_| confirm.set(true)
-                                                        aria-label="Delete">"Delete"</button> }>
-                                                    <span class="confirm" role="group" aria-label="Confirm delete">
-                                                        "Delete this bill? "
-                                                        <button type="button" class="danger" on:click=delete>"Yes, delete"</button>
-                                                        <button type="button" on:click=move |_| confirm.set(false)>"Keep"</button>
-                                                    </span>
-                                                </Show>
-                                            </div>
-                                        </Show>
-                                    </li>
-                                }
-                            }
-                        </For>
-                    </ul>
-                </Show>
-            </Show>
-        </section>
-    }
+    let done: Rc<dyn Fn()> = Rc::new(move || editing.set(None));
+    let row = move |bill: Bill| -> View {
+        let id = bill.id;
+        let done = done.clone();
+        let for_edit = bill.clone();
+        el("li")
+            .class("card item")
+            .attr("data-testid", "bill")
+            .child(show_else(
+                move || editing.get() != Some(Some(id)),
+                move || bill_row(&bill, bills, editing, currency, today),
+                move || bill_editor(Some(for_edit.clone()), bills, done.clone()),
+            ))
+            .into()
+    };
+    el("section")
+        .class("page")
+        .attr("aria-labelledby", "bills-title")
+        .child(
+            el("div")
+                .class("page-head")
+                .child(el("h1").id("bills-title").text("Bills"))
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("primary")
+                        .on("click", move |_| editing.set(Some(None)))
+                        .flag_dyn("disabled", move || editing.get() == Some(None))
+                        .text("Add bill"),
+                ),
+        )
+        .child(form_error(error))
+        .child(show(
+            move || editing.get() == Some(None),
+            move || bill_editor(None, bills, Rc::new(move || editing.set(None))),
+        ))
+        .child(show_else(
+            move || loaded.get(),
+            move || {
+                let row = row.clone();
+                show_else(
+                    move || !bills.with(Vec::is_empty),
+                    move || {
+                        let row = row.clone();
+                        el("ul")
+                            .class("cards")
+                            .attr("aria-label", "Your bills")
+                            .child(dynamic(move || {
+                                bills.get().into_iter().map(&row).collect::<Vec<View>>()
+                            }))
+                    },
+                    || {
+                        el("p").class("empty").text(
+                            "No bills yet. Add rent, cards and subscriptions to see what each paycheck must cover.",
+                        )
+                    },
+                )
+            },
+            || loading("bills"),
+        ))
+        .into()
+}
+
+/// A bill's summary, amount and actions (Edit, Delete with a confirmation).
+fn bill_row(
+    bill: &Bill,
+    bills: RwSignal<Vec<Bill>>,
+    editing: RwSignal<Option<Option<uuid::Uuid>>>,
+    currency: Signal<String>,
+    today: chrono::NaiveDate,
+) -> View {
+    let ctx = ctx();
+    let id = bill.id;
+    let amount = bill.amount;
+    let next = bill.next_occurrences(today, 1).first().copied();
+    let confirm = RwSignal::new(false);
+    View::List(vec![
+        el("div")
+            .class("item-main")
+            .child(el("h2").class("item-name").text(&bill.name))
+            .child(
+                el("p")
+                    .class("meta")
+                    .text(&describe_recurrence(bill.recurrence))
+                    .child(next.map(|d| format!(" · next {}", date_near(d, today))))
+                    .child(bill.autopay.then_some(" · autopay"))
+                    .child(bill.category.as_ref().map(|c| format!(" · {c}"))),
+            )
+            .into(),
+        el("span")
+            .class("amount")
+            .text_dyn(move || money(amount, &currency.get()))
+            .into(),
+        el("div")
+            .class("item-actions")
+            .child(
+                el("button")
+                    .attr("type", "button")
+                    .on("click", move |_| editing.set(Some(Some(id))))
+                    .attr("aria-label", &format!("Edit {}", bill.name))
+                    .text("Edit"),
+            )
+            .child(show_else(
+                move || confirm.get(),
+                move || {
+                    el("span")
+                        .class("confirm")
+                        .attr("role", "group")
+                        .attr("aria-label", "Confirm delete")
+                        .text("Delete this bill? ")
+                        .child(
+                            el("button")
+                                .attr("type", "button")
+                                .class("danger")
+                                .on("click", move |_| {
+                                    let undo = bills.update(|l| optimistic::remove(l, id));
+                                    spawn(async move {
+                                        if let Err(e) =
+                                            ctx.api.delete(&format!("/api/v1/bills/{id}")).await
+                                            && e.status() != Some(404)
+                                        {
+                                            bills.update(|l| optimistic::undo(l, undo));
+                                            ctx.fail(&e);
+                                        }
+                                    });
+                                })
+                                .text("Yes, delete"),
+                        )
+                        .child(
+                            el("button")
+                                .attr("type", "button")
+                                .on("click", move |_| confirm.set(false))
+                                .text("Keep"),
+                        )
+                },
+                move || {
+                    el("button")
+                        .attr("type", "button")
+                        .class("danger-link")
+                        .on("click", move |_| confirm.set(true))
+                        .attr("aria-label", "Delete")
+                        .text("Delete")
+                },
+            ))
+            .into(),
+    ])
 }
 
 /// Add or edit form. Escape or Cancel closes it.
-#[component]
-fn BillEditor(
-    existing: Option<Bill>,
-    bills: RwSignal<Vec<Bill>>,
-    // A `Callback`, not `impl Fn`: a generic prop would compile the whole editor once per call site.
-    #[prop(into)] on_done: Callback<()>,
-) -> impl IntoView {
+fn bill_editor(existing: Option<Bill>, bills: RwSignal<Vec<Bill>>, on_done: Rc<dyn Fn()>) -> View {
     let ctx = ctx();
     let today = today();
     let currency = ctx.currency();
@@ -171,10 +241,14 @@ fn BillEditor(
             today,
         )
     });
+    let is_edit = existing.is_some();
+    let open = existing
+        .as_ref()
+        .is_some_and(|b| b.starts_on.is_some() || b.ends_on.is_some());
 
     let submit = {
-        let existing = existing.clone();
-        move |ev: leptos::ev::SubmitEvent| {
+        let on_done = on_done.clone();
+        move |ev: web_sys::Event| {
             ev.prevent_default();
             let mut problems = Vec::new();
             let parsed = parse_amount(&amount.get_untracked(), places, false);
@@ -204,7 +278,8 @@ fn BillEditor(
             }
             busy.set(true);
             let existing = existing.clone();
-            leptos::task::spawn_local(async move {
+            let on_done = on_done.clone();
+            spawn(async move {
                 let result = match &existing {
                     None => {
                         ctx.api
@@ -226,7 +301,7 @@ fn BillEditor(
                         bills.update(|l| {
                             optimistic::upsert(l, saved);
                         });
-                        on_done.run(());
+                        on_done();
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -234,131 +309,287 @@ fn BillEditor(
         }
     };
     let field = move |name: &'static str| field_message(error, local, name);
-    let prefix = StoredValue::new(prefix);
-    let id = move |suffix: &str| format!("{}-{suffix}", prefix.get_value());
-    view! {
-        <form class="card editor" on:submit=submit novalidate aria-label=if existing.is_some() { "Edit bill" } else { "New bill" }
-            on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(()); }>
-            <div class="grid">
-                <span>
-                    <label for=id("name")>"Name"</label>
-                    <input id=id("name") type="text" bind:value=name placeholder="Rent" autofocus
-                        aria-describedby=id("name-error") />
-                    <FieldError id=id("name") message=field("name") />
-                </span>
-                <span>
-                    <label for=id("amount")>{format!("Amount ({currency})")}</label>
-                    <input id=id("amount") type="text" inputmode="decimal" bind:value=amount placeholder="0.00"
-                        aria-describedby=id("amount-error") />
-                    <FieldError id=id("amount") message=field("amount") />
-                </span>
-                <span>
-                    <label for=id("category")>"Category " <span class="hint">"(optional)"</span></label>
-                    <input id=id("category") type="text" bind:value=category aria-describedby=id("category-error") />
-                    <FieldError id=id("category") message=field("category") />
-                </span>
-                <span class="check">
-                    <input id=id("autopay") type="checkbox" bind:checked=autopay />
-                    <label for=id("autopay")>"Paid automatically"</label>
-                </span>
-            </div>
-            <BillRecurrencePicker prefix=prefix.get_value() draft error=field("recurrence.day") />
-            <FieldError id=id("recurrence") message=field("recurrence.date") />
-            <details class="bounds" open=existing.as_ref().is_some_and(|b| b.starts_on.is_some() || b.ends_on.is_some())>
-                <summary>"Start and end dates"</summary>
-                <div class="grid">
-                    <span>
-                        <label for=id("starts")>"First due on or after"</label>
-                        <input id=id("starts") type="date" bind:value=starts />
-                    </span>
-                    <span>
-                        <label for=id("ends")>"Last due on or before"</label>
-                        <input id=id("ends") type="date" bind:value=ends min=move || starts.get() aria-describedby=id("ends-error") />
-                        <FieldError id=id("ends") message=field("ends_on") />
-                    </span>
-                </div>
-            </details>
-            <div class="preview" aria-live="polite">
-                <span class="hint">"Next due: "</span>
-                {move || {
+    let id = |suffix: &str| format!("{prefix}-{suffix}");
+    let escape = on_done.clone();
+    el("form")
+        .class("card editor")
+        .on("submit", submit)
+        .flag("novalidate", true)
+        .attr("aria-label", if is_edit { "Edit bill" } else { "New bill" })
+        .on("keydown", move |ev| {
+            if key(&ev) == "Escape" {
+                escape();
+            }
+        })
+        .child(
+            el("div")
+                .class("grid")
+                .child(
+                    el("span")
+                        .child(el("label").attr("for", &id("name")).text("Name"))
+                        .child(
+                            el("input")
+                                .id(&id("name"))
+                                .attr("type", "text")
+                                .bind_value(name)
+                                .attr("placeholder", "Rent")
+                                .flag("autofocus", true)
+                                .attr("aria-describedby", &id("name-error")),
+                        )
+                        .child(field_error(&id("name"), field("name"))),
+                )
+                .child(
+                    el("span")
+                        .child(
+                            el("label")
+                                .attr("for", &id("amount"))
+                                .text(&format!("Amount ({currency})")),
+                        )
+                        .child(
+                            el("input")
+                                .id(&id("amount"))
+                                .attr("type", "text")
+                                .attr("inputmode", "decimal")
+                                .bind_value(amount)
+                                .attr("placeholder", "0.00")
+                                .attr("aria-describedby", &id("amount-error")),
+                        )
+                        .child(field_error(&id("amount"), field("amount"))),
+                )
+                .child(
+                    el("span")
+                        .child(
+                            el("label")
+                                .attr("for", &id("category"))
+                                .text("Category ")
+                                .child(el("span").class("hint").text("(optional)")),
+                        )
+                        .child(
+                            el("input")
+                                .id(&id("category"))
+                                .attr("type", "text")
+                                .bind_value(category)
+                                .attr("aria-describedby", &id("category-error")),
+                        )
+                        .child(field_error(&id("category"), field("category"))),
+                )
+                .child(
+                    el("span")
+                        .class("check")
+                        .child(
+                            el("input")
+                                .id(&id("autopay"))
+                                .attr("type", "checkbox")
+                                .bind_checked(autopay),
+                        )
+                        .child(
+                            el("label")
+                                .attr("for", &id("autopay"))
+                                .text("Paid automatically"),
+                        ),
+                ),
+        )
+        .child(bill_picker(&prefix, draft, field("recurrence.day")))
+        .child(field_error(&id("recurrence"), field("recurrence.date")))
+        .child(
+            el("details")
+                .class("bounds")
+                .flag("open", open)
+                .child(el("summary").text("Start and end dates"))
+                .child(
+                    el("div")
+                        .class("grid")
+                        .child(
+                            el("span")
+                                .child(
+                                    el("label")
+                                        .attr("for", &id("starts"))
+                                        .text("First due on or after"),
+                                )
+                                .child(
+                                    el("input")
+                                        .id(&id("starts"))
+                                        .attr("type", "date")
+                                        .bind_value(starts),
+                                ),
+                        )
+                        .child(
+                            el("span")
+                                .child(
+                                    el("label")
+                                        .attr("for", &id("ends"))
+                                        .text("Last due on or before"),
+                                )
+                                .child(
+                                    el("input")
+                                        .id(&id("ends"))
+                                        .attr("type", "date")
+                                        .bind_value(ends)
+                                        .attr_dyn("min", move || Some(starts.get()))
+                                        .attr("aria-describedby", &id("ends-error")),
+                                )
+                                .child(field_error(&id("ends"), field("ends_on"))),
+                        ),
+                ),
+        )
+        .child(
+            el("div")
+                .class("preview")
+                .attr("aria-live", "polite")
+                .child(el("span").class("hint").text("Next due: "))
+                .text_dyn(move || {
                     let dates = preview.get();
                     if dates.is_empty() {
                         "no more due dates".to_owned()
                     } else {
-                        dates.iter().map(|d| date_near(*d, today)).collect::<Vec<_>>().join(" · ")
+                        dates
+                            .iter()
+                            .map(|d| date_near(*d, today))
+                            .collect::<Vec<_>>()
+                            .join(" · ")
                     }
-                }}
-            </div>
-            <FormError error=error />
-            <div class="actions">
-                <button type="submit" class="primary" disabled=busy>{if existing.is_some() { "Save bill" } else { "Add bill" }}</button>
-                <button type="button" on:click=move |_| on_done.run(())>"Cancel"</button>
-            </div>
-        </form>
-    }
+                }),
+        )
+        .child(form_error(error))
+        .child(
+            el("div")
+                .class("actions")
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .class("primary")
+                        .flag_dyn("disabled", move || busy.get())
+                        .text(if is_edit { "Save bill" } else { "Add bill" }),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .on("click", move |_| on_done())
+                        .text("Cancel"),
+                ),
+        )
+        .into()
 }
 
 /// Kind, then exactly the fields that kind needs: a date, a day of month, or a month and a day of that month.
-#[component]
-fn BillRecurrencePicker(
-    prefix: String,
-    draft: RwSignal<BillDraft>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let prefix = StoredValue::new(prefix);
-    let id = move |suffix: &str| format!("{}-{suffix}", prefix.get_value());
+fn bill_picker(prefix: &str, draft: RwSignal<BillDraft>, error: Signal<Option<String>>) -> El {
+    let id = |suffix: &str| format!("{prefix}-{suffix}");
     let kind = move || draft.with(|d| d.kind);
-    view! {
-        <fieldset class="picker">
-            <legend>"Repeats"</legend>
-            <div class="grid">
-                <span>
-                    <label for=id("kind")>"How often"</label>
-                    <select id=id("kind") on:change=move |ev| draft.update(|d| d.kind = BillKind::parse(&event_target_value(&ev)))>
-                        {BillKind::ALL.map(|k| view! { <option value=k.as_str() selected=move || kind() == k>{k.label()}</option> }).collect_view()}
-                    </select>
-                </span>
-                <Show when=move || kind().uses_date()>
-                    <span>
-                        <label for=id("date")>{move || draft.with(BillDraft::date_label)}</label>
-                        // A cleared date field keeps the last date picked: the draft always has one.
-                        <input id=id("date") type="date" required prop:value=move || draft.with(|d| d.date.to_string())
-                            on:change=move |ev| if let Some(date) = crate::format::parse_date(&event_target_value(&ev)) {
-                                draft.update(|d| d.date = date);
-                            } />
-                    </span>
-                </Show>
-                <Show when=move || kind() == BillKind::Yearly>
-                    <span>
-                        <label for=id("month")>"Month"</label>
-                        <select id=id("month") on:change=move |ev| {
-                            let month = event_target_value(&ev).parse().unwrap_or(1);
-                            draft.update(|d| d.set_month(month));
-                        }>
-                            {(1..=12u8).map(|m| view! {
-                                <option value=m.to_string() selected=move || draft.with(|d| d.month == m)>{MONTH_NAMES[usize::from(m - 1)]}</option>
-                            }).collect_view()}
-                        </select>
-                    </span>
-                </Show>
-                <Show when=move || matches!(kind(), BillKind::Monthly | BillKind::Yearly)>
-                    <span>
-                        <label for=id("day")>"Day of the month"</label>
-                        <select id=id("day") aria-describedby=id("day-error")
-                            on:change=move |ev| draft.update(|d| d.day = parse_day(&event_target_value(&ev)))>
-                            {move || {
-                                let month = draft.with(|d| (d.kind == BillKind::Yearly).then_some(d.month));
-                                day_options(month).into_iter().map(|day| view! {
-                                    <option value=day_value(day) selected=move || draft.with(|d| d.day == day)>{day_text(day)}</option>
-                                }).collect_view()
-                            }}
-                        </select>
-                        <FieldError id=id("day") message=error />
-                    </span>
-                </Show>
-            </div>
-        </fieldset>
-    }
+    let date_id = id("date");
+    let month_id = id("month");
+    let day_id = id("day");
+    let day_error = id("day-error");
+    el("fieldset")
+        .class("picker")
+        .child(el("legend").text("Repeats"))
+        .child(
+            el("div")
+                .class("grid")
+                .child(
+                    el("span")
+                        .child(el("label").attr("for", &id("kind")).text("How often"))
+                        .child(
+                            el("select")
+                                .id(&id("kind"))
+                                .on("change", move |ev| {
+                                    draft.update(|d| d.kind = BillKind::parse(&target_value(&ev)))
+                                })
+                                .child(Vec::from(BillKind::ALL.map(|k| {
+                                    el("option")
+                                        .attr("value", k.as_str())
+                                        .flag_dyn("selected", move || kind() == k)
+                                        .text(k.label())
+                                }))),
+                        ),
+                )
+                .child(show(
+                    move || kind().uses_date(),
+                    move || {
+                        el("span")
+                            .child(
+                                el("label")
+                                    .attr("for", &date_id)
+                                    .text_dyn(move || draft.with(BillDraft::date_label).to_owned()),
+                            )
+                            // A cleared date field keeps the last date picked: the draft always has one.
+                            .child(
+                                el("input")
+                                    .id(&date_id)
+                                    .attr("type", "date")
+                                    .flag("required", true)
+                                    .prop_dyn("value", move || {
+                                        JsValue::from_str(&draft.with(|d| d.date.to_string()))
+                                    })
+                                    .on("change", move |ev| {
+                                        if let Some(date) =
+                                            crate::format::parse_date(&target_value(&ev))
+                                        {
+                                            draft.update(|d| d.date = date);
+                                        }
+                                    }),
+                            )
+                    },
+                ))
+                .child(show(
+                    move || kind() == BillKind::Yearly,
+                    move || {
+                        el("span")
+                            .child(el("label").attr("for", &month_id).text("Month"))
+                            .child(
+                                el("select")
+                                    .id(&month_id)
+                                    .on("change", move |ev| {
+                                        let month = target_value(&ev).parse().unwrap_or(1);
+                                        draft.update(|d| d.set_month(month));
+                                    })
+                                    .child(
+                                        (1..=12u8)
+                                            .map(|m| {
+                                                el("option")
+                                                    .attr("value", &m.to_string())
+                                                    .flag_dyn("selected", move || {
+                                                        draft.with(|d| d.month == m)
+                                                    })
+                                                    .text(MONTH_NAMES[usize::from(m - 1)])
+                                            })
+                                            .collect::<Vec<_>>(),
+                                    ),
+                            )
+                    },
+                ))
+                .child(show(
+                    move || matches!(kind(), BillKind::Monthly | BillKind::Yearly),
+                    move || {
+                        el("span")
+                            .child(el("label").attr("for", &day_id).text("Day of the month"))
+                            .child(
+                                el("select")
+                                    .id(&day_id)
+                                    .attr("aria-describedby", &day_error)
+                                    .on("change", move |ev| {
+                                        draft.update(|d| d.day = parse_day(&target_value(&ev)))
+                                    })
+                                    .child(dynamic(move || {
+                                        let month = draft.with(|d| {
+                                            (d.kind == BillKind::Yearly).then_some(d.month)
+                                        });
+                                        day_options(month)
+                                            .into_iter()
+                                            .map(|day| {
+                                                el("option")
+                                                    .attr("value", &day_value(day))
+                                                    .flag_dyn("selected", move || {
+                                                        draft.with(|d| d.day == day)
+                                                    })
+                                                    .text(&day_text(day))
+                                            })
+                                            .collect::<Vec<_>>()
+                                    })),
+                            )
+                            .child(field_error(&day_id, error))
+                    },
+                )),
+        )
 }
 
 fn day_text(day: DayOfMonth) -> String {

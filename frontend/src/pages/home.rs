@@ -2,20 +2,24 @@
 //! a bill paid or a task done — optimistically, rolled back with a message if the server refuses), the next
 //! paychecks with what they must cover, reserves, and a chart of the pay periods and projected balance.
 
+use std::rc::Rc;
+
 use chrono::NaiveDate;
-use leptos::prelude::*;
 use shared::budget::{BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus};
 use shared::tasks::{Task, UpdateTask};
 use shared::{Money, Page};
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
 use crate::chart;
+use crate::dom::{El, View, dynamic, el, keyed, show, show_else, svg, target_checked};
 use crate::format::{coord, date_near, day_month, plural, relative_day, short_date};
 use crate::optimistic;
-use crate::route::{Link, Route};
+use crate::route::{Route, link};
+use crate::rx::{Memo, RwSignal, Signal, spawn};
 use crate::todo::{Filter, Sort};
-use crate::ui::{Loading, ctx, money};
+use crate::ui::{ctx, loading, money};
 
 /// Pay periods fetched: the current one and three more.
 const PERIODS: u32 = 4;
@@ -42,8 +46,7 @@ impl Row {
     }
 }
 
-#[component]
-pub fn Home() -> impl IntoView {
+pub fn home() -> View {
     let ctx = ctx();
     let summary = RwSignal::new(None::<BudgetSummary>);
     let tasks = RwSignal::new(Vec::<Task>::new());
@@ -53,7 +56,7 @@ pub fn Home() -> impl IntoView {
 
     let api = ctx.api;
     let load = move || {
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             let fetched: Result<BudgetSummary, UiError> = api
                 .get(&format!("/api/v1/budget/summary?periods={PERIODS}"))
                 .await;
@@ -96,142 +99,199 @@ pub fn Home() -> impl IntoView {
     });
 
     // Optimistic tick on a bill: move the number now, undo exactly this change if the server refuses.
-    let tick_bill = {
-        let refresh = load;
-        move |bill: BillDue, paid: bool| {
-            let status = if paid {
-                OccurrenceStatus::Paid
-            } else {
-                OccurrenceStatus::Due
-            };
-            let before = summary
-                .with_untracked(|s| {
-                    s.as_ref()
-                        .and_then(|s| find_bill(s, bill.bill_id, bill.due_on))
-                })
-                .map_or(OccurrenceStatus::Due, |b| b.status);
-            summary.update(|s| {
-                if let Some(s) = s {
-                    optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, status);
-                }
-            });
-            leptos::task::spawn_local(async move {
-                let path = format!("/api/v1/bills/{}/occurrences/{}", bill.bill_id, bill.due_on);
-                let result = if paid {
-                    ctx.api
-                        .put::<_, serde_json::Value>(
-                            &path,
-                            &MarkOccurrence {
-                                status,
-                                amount_paid: None,
-                            },
-                        )
-                        .await
-                        .map(|_| ())
-                } else {
-                    ctx.api.delete(&path).await
-                };
-                match result {
-                    Ok(()) => refresh(),
-                    Err(e) => {
-                        summary.update(|s| {
-                            if let Some(s) = s {
-                                optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, before);
-                            }
-                        });
-                        ctx.fail(&e);
-                    }
-                }
-            });
-        }
-    };
-
-    let tick_task = {
-        move |task: Task, done: bool| {
-            let mut next = task.clone();
-            next.completed_at = done.then(crate::ui::now);
-            let undo = tasks.try_update(|list| optimistic::upsert(list, next));
-            leptos::task::spawn_local(async move {
-                let change = UpdateTask {
-                    completed: Some(done),
-                    version: Some(task.version),
-                    ..Default::default()
-                };
-                match ctx
-                    .api
-                    .patch::<_, Task>(&format!("/api/v1/tasks/{}", task.id), &change)
+    let tick_bill: Rc<dyn Fn(BillDue, bool)> = Rc::new(move |bill: BillDue, paid: bool| {
+        let status = if paid {
+            OccurrenceStatus::Paid
+        } else {
+            OccurrenceStatus::Due
+        };
+        let before = summary
+            .with_untracked(|s| {
+                s.as_ref()
+                    .and_then(|s| find_bill(s, bill.bill_id, bill.due_on))
+            })
+            .map_or(OccurrenceStatus::Due, |b| b.status);
+        summary.update(|s| {
+            if let Some(s) = s {
+                optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, status);
+            }
+        });
+        spawn(async move {
+            let path = format!("/api/v1/bills/{}/occurrences/{}", bill.bill_id, bill.due_on);
+            let result = if paid {
+                ctx.api
+                    .put::<_, serde_json::Value>(
+                        &path,
+                        &MarkOccurrence {
+                            status,
+                            amount_paid: None,
+                        },
+                    )
                     .await
-                {
-                    Ok(saved) => tasks.update(|list| {
-                        optimistic::upsert(list, saved);
-                    }),
-                    Err(e) => {
-                        if let Some(undo) = undo {
-                            tasks.update(|list| optimistic::undo(list, undo));
+                    .map(|_| ())
+            } else {
+                ctx.api.delete(&path).await
+            };
+            match result {
+                Ok(()) => load(),
+                Err(e) => {
+                    summary.update(|s| {
+                        if let Some(s) = s {
+                            optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, before);
                         }
-                        ctx.fail(&e);
-                    }
+                    });
+                    ctx.fail(&e);
                 }
-            });
-        }
-    };
+            }
+        });
+    });
 
-    let currency = move || {
+    let tick_task: Rc<dyn Fn(Task, bool)> = Rc::new(move |task: Task, done: bool| {
+        let mut next = task.clone();
+        next.completed_at = done.then(crate::ui::now);
+        let undo = tasks.update(|list| optimistic::upsert(list, next));
+        spawn(async move {
+            let change = UpdateTask {
+                completed: Some(done),
+                version: Some(task.version),
+                ..Default::default()
+            };
+            match ctx
+                .api
+                .patch::<_, Task>(&format!("/api/v1/tasks/{}", task.id), &change)
+                .await
+            {
+                Ok(saved) => tasks.update(|list| {
+                    optimistic::upsert(list, saved);
+                }),
+                Err(e) => {
+                    tasks.update(|list| optimistic::undo(list, undo));
+                    ctx.fail(&e);
+                }
+            }
+        });
+    });
+
+    let currency = Signal::derive(move || {
         summary
             .with(|s| s.as_ref().map(|s| s.currency.clone()))
             .unwrap_or_else(|| ctx.currency())
+    });
+
+    let body = move || {
+        let (tick_bill, tick_task) = (tick_bill.clone(), tick_task.clone());
+        let list = show_else(
+            move || !rows.with(Vec::is_empty),
+            move || {
+                let (tick_bill, tick_task) = (tick_bill.clone(), tick_task.clone());
+                // Like a keyed list: rows are rebuilt when the set of rows changes, not when a status does
+                // (each row follows its own status), so a ticked checkbox keeps focus.
+                el("ul")
+                    .class("due-list")
+                    .attr("aria-labelledby", "due-title")
+                    .child(keyed(
+                        move || rows.with(|r| r.iter().map(Row::key).collect::<Vec<_>>()),
+                        move |_| {
+                            let today = summary
+                                .with_untracked(|s| s.as_ref().map(|s| s.as_of))
+                                .unwrap_or_default();
+                            rows.get()
+                                .into_iter()
+                                .map(|row| match row {
+                                    Row::Bill(bill) => {
+                                        bill_row(bill, summary, today, tick_bill.clone(), currency)
+                                    }
+                                    Row::Task(task) => {
+                                        task_row(task, tasks, today, tick_task.clone())
+                                    }
+                                })
+                                .collect::<Vec<View>>()
+                        },
+                    ))
+            },
+            || {
+                el("p")
+                    .class("empty")
+                    .text("Nothing due before payday. Add ")
+                    .child(link(Route::Bills, "bills"))
+                    .text(" or ")
+                    .child(link(
+                        Route::Tasks {
+                            filter: Filter::All,
+                            q: String::new(),
+                            sort: Sort::Due,
+                        },
+                        "tasks",
+                    ))
+                    .text(" with due dates to see them here.")
+            },
+        );
+        View::List(vec![
+            dynamic(move || summary.get().map(hero)),
+            show(
+                move || !has_schedules.get(),
+                || {
+                    el("div")
+                        .class("card onboarding")
+                        .child(el("h2").text("Start here"))
+                        .child(
+                            el("ol")
+                                .child(
+                                    el("li")
+                                        .child(link(Route::Schedules, "Add how you're paid"))
+                                        .text(" — so Payday knows when payday is."),
+                                )
+                                .child(
+                                    el("li")
+                                        .child(link(Route::Bills, "Add your bills"))
+                                        .text(" — rent, cards, subscriptions."),
+                                ),
+                        )
+                },
+            ),
+            el("div")
+                .class("card")
+                .child(el("h2").id("due-title").text_dyn(move || {
+                    summary.with(|s| {
+                        s.as_ref()
+                            .map(|s| match s.next_payday {
+                                Some(p) => format!("Due before {}", short_date(p)),
+                                None => "Due this month".to_owned(),
+                            })
+                            .unwrap_or_default()
+                    })
+                }))
+                .child(list)
+                .into(),
+            dynamic(move || summary.get().map(paychecks)),
+            dynamic(move || summary.get().map(chart)),
+            dynamic(move || summary.get().map(reserves)),
+        ])
     };
 
-    view! {
-        <section class="page home" aria-labelledby="home-title">
-            <h1 id="home-title" class="visually-hidden">"Before payday"</h1>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message()}</p> })}
-            <Show when=move || loaded.get() fallback=|| view! { <Loading what="your budget" /> }>
-                {move || summary.get().map(|s| view! { <Hero summary=s /> })}
-                <Show when=move || !has_schedules.get()>
-                    <div class="card onboarding">
-                        <h2>"Start here"</h2>
-                        <ol>
-                            <li><Link to=Route::Schedules>"Add how you're paid"</Link>" — so Payday knows when payday is."</li>
-                            <li><Link to=Route::Bills>"Add your bills"</Link>" — rent, cards, subscriptions."</li>
-                        </ol>
-                    </div>
-                </Show>
-                <div class="card">
-                    <h2 id="due-title">
-                        {move || summary.with(|s| s.as_ref().map(|s| match s.next_payday {
-                            Some(p) => format!("Due before {}", short_date(p)),
-                            None => "Due this month".to_owned(),
-                        }))}
-                    </h2>
-                    <Show
-                        when=move || !rows.with(Vec::is_empty)
-                        fallback=|| view! {
-                            <p class="empty">"Nothing due before payday. Add "
-                                <Link to=Route::Bills>"bills"</Link>" or "
-                                <Link to=Route::Tasks { filter: Filter::All, q: String::new(), sort: Sort::Due }>"tasks"</Link>
-                                " with due dates to see them here."</p>
-                        }
-                    >
-                        <ul class="due-list" aria-labelledby="due-title">
-                            <For each=move || rows.get() key=Row::key let:row>
-                                {
-                                    let today = summary.with_untracked(|s| s.as_ref().map(|s| s.as_of)).unwrap_or_default();
-                                    match row {
-                                        Row::Bill(bill) => view! { <BillRow bill summary today on_tick=tick_bill currency=Signal::derive(currency) /> }.into_any(),
-                                        Row::Task(task) => view! { <TaskRow task tasks today on_tick=tick_task /> }.into_any(),
-                                    }
-                                }
-                            </For>
-                        </ul>
-                    </Show>
-                </div>
-                {move || summary.get().map(|s| view! { <Paychecks summary=s /> })}
-                {move || summary.get().map(|s| view! { <Chart summary=s /> })}
-                {move || summary.get().map(|s| view! { <Reserves summary=s /> })}
-            </Show>
-        </section>
-    }
+    el("section")
+        .class("page home")
+        .attr("aria-labelledby", "home-title")
+        .child(
+            el("h1")
+                .id("home-title")
+                .class("visually-hidden")
+                .text("Before payday"),
+        )
+        .child(dynamic(move || {
+            error.get().map(|e| {
+                el("p")
+                    .class("form-error")
+                    .attr("role", "alert")
+                    .text(&e.message())
+            })
+        }))
+        .child(show_else(
+            move || loaded.get(),
+            body,
+            || loading("your budget"),
+        ))
+        .into()
 }
 
 fn find_bill(summary: &BudgetSummary, bill_id: Uuid, due_on: NaiveDate) -> Option<BillDue> {
@@ -243,8 +303,7 @@ fn find_bill(summary: &BudgetSummary, bill_id: Uuid, due_on: NaiveDate) -> Optio
         .cloned()
 }
 
-#[component]
-fn Hero(summary: BudgetSummary) -> impl IntoView {
+fn hero(summary: BudgetSummary) -> View {
     let amount = money(summary.set_aside_now, &summary.currency);
     let count = summary.periods.first().map_or(0, |p| {
         p.bills
@@ -252,55 +311,60 @@ fn Hero(summary: BudgetSummary) -> impl IntoView {
             .filter(|b| b.status == OccurrenceStatus::Due)
             .count()
     });
-    let until = summary.next_payday.map(short_date);
     let warning = summary.lowest_balance.filter(|l| l.balance < 0).map(|low| {
-        format!(
+        el("p").class("warning").text(&format!(
             "Heads up: your balance is projected to dip to {} on {}.",
             money(low.balance, &summary.currency),
             short_date(low.date)
-        )
+        ))
     });
     let balance_line = summary
         .lowest_balance
         .filter(|l| l.balance >= 0)
         .map(|low| {
-            format!(
+            el("p").class("hero-sub").text(&format!(
                 "Lowest projected balance: {} on {}.",
                 money(low.balance, &summary.currency),
                 short_date(low.date)
-            )
+            ))
         });
-    view! {
-        <div class="hero card" aria-live="polite">
-            <p class="hero-line">
-                "Set aside "
-                <strong class="big" data-testid="set-aside" data-amount=summary.set_aside_now.to_string()>{amount}</strong>
-                {match until {
-                    Some(day) => view! { " before " <time datetime=summary.next_payday.map(|d| d.to_string())>{day}</time> }.into_any(),
-                    None => view! { " for the bills due this month" }.into_any(),
-                }}
-            </p>
-            <p class="hero-sub">
-                {if count == 0 {
-                    "Every bill before then is paid. Nice.".to_owned()
-                } else {
-                    format!("Covers {} still to pay.", plural(count, "bill"))
-                }}
-            </p>
-            {balance_line.map(|l| view! { <p class="hero-sub">{l}</p> })}
-            {warning.map(|w| view! { <p class="warning">{w}</p> })}
-        </div>
-    }
+    let line = el("p").class("hero-line").text("Set aside ").child(
+        el("strong")
+            .class("big")
+            .attr("data-testid", "set-aside")
+            .attr("data-amount", &summary.set_aside_now.to_string())
+            .text(&amount),
+    );
+    let line = match summary.next_payday {
+        Some(day) => line.text(" before ").child(
+            el("time")
+                .attr("datetime", &day.to_string())
+                .text(&short_date(day)),
+        ),
+        None => line.text(" for the bills due this month"),
+    };
+    let sub = if count == 0 {
+        "Every bill before then is paid. Nice.".to_owned()
+    } else {
+        format!("Covers {} still to pay.", plural(count, "bill"))
+    };
+    el("div")
+        .class("hero card")
+        .attr("aria-live", "polite")
+        .child(line)
+        .child(el("p").class("hero-sub").text(&sub))
+        .child(balance_line)
+        .child(warning)
+        .into()
 }
 
-#[component]
-fn BillRow(
+fn bill_row(
     bill: BillDue,
     summary: RwSignal<Option<BudgetSummary>>,
     today: NaiveDate,
-    on_tick: impl Fn(BillDue, bool) + 'static,
+    on_tick: Rc<dyn Fn(BillDue, bool)>,
     currency: Signal<String>,
-) -> impl IntoView {
+) -> View {
     let id = format!("bill-{}-{}", bill.bill_id, bill.due_on);
     let (bill_id, due_on) = (bill.bill_id, bill.due_on);
     let status = Memo::new(move |_| {
@@ -311,35 +375,56 @@ fn BillRow(
         })
     });
     let settled = move || status.get().is_some_and(|s| s != OccurrenceStatus::Due);
-    let label = format!("{} paid", bill.name);
     let amount = bill.amount;
-    let clicked = bill.clone();
-    view! {
-        <li class="row bill" class:done=settled>
-            <input type="checkbox" id=id.clone() aria-label=label prop:checked=settled
-                on:change=move |ev| on_tick(clicked.clone(), event_target_checked(&ev)) />
-            <label for=id class="what">
-                <span class="name">{bill.name.clone()}</span>
-                <span class="meta">
-                    <span class="tag">"Bill"</span>
-                    {bill.autopay.then(|| view! { <span class="tag">"Autopay"</span> })}
-                    {bill.category.clone().map(|c| view! { <span class="tag subtle">{c}</span> })}
-                    {move || (status.get() == Some(OccurrenceStatus::Skipped)).then(|| view! { <span class="tag">"Skipped"</span> })}
-                </span>
-            </label>
-            <span class="when">{relative_day(bill.due_on, today)}</span>
-            <span class="amount">{move || money(amount, &currency.get())}</span>
-        </li>
+    let mut meta = el("span")
+        .class("meta")
+        .child(el("span").class("tag").text("Bill"));
+    if bill.autopay {
+        meta = meta.child(el("span").class("tag").text("Autopay"));
     }
+    if let Some(c) = &bill.category {
+        meta = meta.child(el("span").class("tag subtle").text(c));
+    }
+    let meta = meta.child(dynamic(move || {
+        (status.get() == Some(OccurrenceStatus::Skipped))
+            .then(|| el("span").class("tag").text("Skipped"))
+    }));
+    let name = bill.name.clone();
+    el("li")
+        .class("row bill")
+        .class_dyn("done", settled)
+        .child(
+            el("input")
+                .attr("type", "checkbox")
+                .id(&id)
+                .attr("aria-label", &format!("{name} paid"))
+                .prop_dyn("checked", move || JsValue::from_bool(settled()))
+                .on("change", move |ev| {
+                    on_tick(bill.clone(), target_checked(&ev))
+                }),
+        )
+        .child(
+            el("label")
+                .attr("for", &id)
+                .class("what")
+                .child(el("span").class("name").text(&name))
+                .child(meta),
+        )
+        .child(el("span").class("when").text(&relative_day(due_on, today)))
+        .child(
+            el("span")
+                .class("amount")
+                .text_dyn(move || money(amount, &currency.get())),
+        )
+        .into()
 }
 
-#[component]
-fn TaskRow(
+fn task_row(
     task: Task,
     tasks: RwSignal<Vec<Task>>,
     today: NaiveDate,
-    on_tick: impl Fn(Task, bool) + 'static,
-) -> impl IntoView {
+    on_tick: Rc<dyn Fn(Task, bool)>,
+) -> View {
     let task_id = task.id;
     let id = format!("home-task-{task_id}");
     let current = Memo::new(move |_| tasks.with(|l| l.iter().find(|t| t.id == task_id).cloned()));
@@ -350,102 +435,139 @@ fn TaskRow(
         .map(|d| relative_day(d, today))
         .unwrap_or_default();
     let priority = (task.priority >= shared::tasks::Priority::High).then(|| task.priority.as_str());
-    view! {
-        <li class="row task" class:done=done class:overdue=overdue>
-            <input type="checkbox" id=id.clone() aria-label=format!("{} done", task.title) prop:checked=done
-                on:change=move |ev| {
-                    if let Some(t) = current.get_untracked() {
-                        on_tick(t, event_target_checked(&ev));
+    el("li")
+        .class(if overdue {
+            "row task overdue"
+        } else {
+            "row task"
+        })
+        .class_dyn("done", done)
+        .child(
+            el("input")
+                .attr("type", "checkbox")
+                .id(&id)
+                .attr("aria-label", &format!("{} done", task.title))
+                .prop_dyn("checked", move || JsValue::from_bool(done()))
+                .on("change", move |ev| {
+                    if let Some(t) = current.with(Clone::clone) {
+                        on_tick(t, target_checked(&ev));
                     }
-                } />
-            <label for=id class="what">
-                <span class="name">{task.title.clone()}</span>
-                <span class="meta">
-                    <span class="tag task-tag">"Task"</span>
-                    {priority.map(|p| view! { <span class=format!("tag prio-{p}")>{p}</span> })}
-                </span>
-            </label>
-            <span class="when">{when}</span>
-            <span class="amount"></span>
-        </li>
-    }
+                }),
+        )
+        .child(
+            el("label")
+                .attr("for", &id)
+                .class("what")
+                .child(el("span").class("name").text(&task.title))
+                .child(
+                    el("span")
+                        .class("meta")
+                        .child(el("span").class("tag task-tag").text("Task"))
+                        .child(
+                            priority.map(|p| el("span").class(&format!("tag prio-{p}")).text(p)),
+                        ),
+                ),
+        )
+        .child(el("span").class("when").text(&when))
+        .child(el("span").class("amount"))
+        .into()
 }
 
-#[component]
-fn Paychecks(summary: BudgetSummary) -> impl IntoView {
-    let currency = summary.currency.clone();
-    let rows: Vec<_> = summary.periods.iter().skip(1).cloned().collect();
-    (!rows.is_empty()).then(|| {
-        let today = summary.as_of;
-        view! {
-            <div class="card">
-                <h2>"Next paychecks"</h2>
-                <table class="paychecks">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Payday"</th>
-                            <th scope="col" class="num">"Pay"</th>
-                            <th scope="col" class="num">"Bills"</th>
-                            <th scope="col" class="num">"Left over"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|p| {
-                                let names = p.paychecks.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ");
-                                let negative = p.left_over < 0;
-                                view! {
-                                    <tr>
-                                        <th scope="row">
-                                            {date_near(p.start, today)}
-                                            <span class="meta">{names}</span>
-                                        </th>
-                                        <td class="num">{money(p.income, &currency)}</td>
-                                        <td class="num" title=plural(p.bills.len(), "bill")>{money(p.committed, &currency)}</td>
-                                        <td class="num" class:negative=negative>{money(p.left_over, &currency)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        }
-    })
-}
-
-#[component]
-fn Reserves(summary: BudgetSummary) -> impl IntoView {
-    let currency = summary.currency.clone();
-    (!summary.reserves.is_empty()).then(|| {
-        view! {
-            <div class="card">
-                <h2>"Put a little aside each payday"</h2>
-                <ul class="plain">
-                    {summary
-                        .reserves
-                        .iter()
-                        .map(|r| {
-                            view! {
-                                <li>
-                                    <strong>{money(r.per_paycheck, &currency)}</strong>
-                                    {format!(" per paycheck for {} ({} due {})", r.name, money(r.amount, &currency), date_near(r.due_on, summary.as_of))}
-                                </li>
-                            }
+fn paychecks(summary: BudgetSummary) -> Option<El> {
+    let currency = &summary.currency;
+    let today = summary.as_of;
+    let rows: Vec<View> = summary
+        .periods
+        .iter()
+        .skip(1)
+        .map(|p| {
+            let names = p
+                .paychecks
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            el("tr")
+                .child(
+                    el("th")
+                        .attr("scope", "row")
+                        .text(&date_near(p.start, today))
+                        .child(el("span").class("meta").text(&names)),
+                )
+                .child(el("td").class("num").text(&money(p.income, currency)))
+                .child(
+                    el("td")
+                        .class("num")
+                        .attr("title", &plural(p.bills.len(), "bill"))
+                        .text(&money(p.committed, currency)),
+                )
+                .child(
+                    el("td")
+                        .class(if p.left_over < 0 {
+                            "num negative"
+                        } else {
+                            "num"
                         })
-                        .collect_view()}
-                </ul>
-            </div>
-        }
+                        .text(&money(p.left_over, currency)),
+                )
+                .into()
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        let head = |label: &str, class: Option<&str>| {
+            let th = el("th").attr("scope", "col");
+            let th = match class {
+                Some(c) => th.class(c),
+                None => th,
+            };
+            th.text(label)
+        };
+        el("div")
+            .class("card")
+            .child(el("h2").text("Next paychecks"))
+            .child(
+                el("table")
+                    .class("paychecks")
+                    .child(
+                        el("thead").child(
+                            el("tr")
+                                .child(head("Payday", None))
+                                .child(head("Pay", Some("num")))
+                                .child(head("Bills", Some("num")))
+                                .child(head("Left over", Some("num"))),
+                        ),
+                    )
+                    .child(el("tbody").child(rows)),
+            )
     })
 }
 
-#[component]
-fn Chart(summary: BudgetSummary) -> impl IntoView {
-    let Some(layout) = chart::layout(&summary) else {
-        return ().into_any();
-    };
+fn reserves(summary: BudgetSummary) -> Option<El> {
+    let currency = &summary.currency;
+    (!summary.reserves.is_empty()).then(|| {
+        let items: Vec<El> = summary
+            .reserves
+            .iter()
+            .map(|r| {
+                el("li")
+                    .child(el("strong").text(&money(r.per_paycheck, currency)))
+                    .text(&format!(
+                        " per paycheck for {} ({} due {})",
+                        r.name,
+                        money(r.amount, currency),
+                        date_near(r.due_on, summary.as_of)
+                    ))
+            })
+            .collect();
+        el("div")
+            .class("card")
+            .child(el("h2").text("Put a little aside each payday"))
+            .child(el("ul").class("plain").child(items))
+    })
+}
+
+fn chart(summary: BudgetSummary) -> Option<El> {
+    let layout = chart::layout(&summary)?;
     let currency = summary.currency.clone();
     let fmt = |m: Money| money(m, &currency);
     let description = {
@@ -470,33 +592,92 @@ fn Chart(summary: BudgetSummary) -> impl IntoView {
         }
         format!("Pay periods {}.", parts.join("; "))
     };
-    view! {
-        <div class="card">
-            <h2>"Pay periods at a glance"</h2>
-            <svg class="chart" viewBox=format!("0 0 {} {}", coord(chart::WIDTH), coord(chart::HEIGHT)) role="img" aria-label=description>
-                <line x1="0" x2=coord(chart::WIDTH) y1=coord(layout.zero_y) y2=coord(layout.zero_y) class="axis" />
-                {layout.bars.iter().map(|b| view! {
-                    <rect x=coord(b.x) y=coord(b.y) width=coord(b.width) height=coord(b.height) class=if b.income { "bar income" } else { "bar committed" }>
-                        <title>{format!("{} {}", if b.income { "Income" } else { "Bills" }, fmt(b.amount))}</title>
-                    </rect>
-                }).collect_view()}
-                {layout.ticks.iter().map(|(x, d)| view! {
-                    <text x=coord(x + 4.0) y=coord(chart::HEIGHT - 8.0) class="tick">{day_month(*d)}</text>
-                }).collect_view()}
-                {(!layout.balance.is_empty()).then(|| view! { <polyline points=layout.balance.clone() class="balance" /> })}
-                {layout.lowest.map(|(x, y, d, m)| view! {
-                    <circle cx=coord(x) cy=coord(y) r="5" class="lowest" data-testid="lowest-point">
-                        <title>{format!("Lowest: {} on {}", fmt(m), short_date(d))}</title>
-                    </circle>
-                    <text x=coord((x + 8.0).min(chart::WIDTH - 120.0)) y=coord((y - 8.0).max(12.0)) class="lowest-label">{format!("Lowest {}", fmt(m))}</text>
-                })}
-            </svg>
-            <p class="legend">
-                <span class="key income"></span>"Income "
-                <span class="key committed"></span>"Bills "
-                {(!summary.projected_balance.is_empty()).then(|| view! { <span class="key balance"></span>"Projected balance" })}
-            </p>
-        </div>
+    let mut graph = svg("svg")
+        .class("chart")
+        .attr(
+            "viewBox",
+            &format!("0 0 {} {}", coord(chart::WIDTH), coord(chart::HEIGHT)),
+        )
+        .attr("role", "img")
+        .attr("aria-label", &description)
+        .child(
+            svg("line")
+                .attr("x1", "0")
+                .attr("x2", &coord(chart::WIDTH))
+                .attr("y1", &coord(layout.zero_y))
+                .attr("y2", &coord(layout.zero_y))
+                .class("axis"),
+        );
+    for b in &layout.bars {
+        graph = graph.child(
+            svg("rect")
+                .attr("x", &coord(b.x))
+                .attr("y", &coord(b.y))
+                .attr("width", &coord(b.width))
+                .attr("height", &coord(b.height))
+                .class(if b.income {
+                    "bar income"
+                } else {
+                    "bar committed"
+                })
+                .child(svg("title").text(&format!(
+                    "{} {}",
+                    if b.income { "Income" } else { "Bills" },
+                    fmt(b.amount)
+                ))),
+        );
     }
-    .into_any()
+    for (x, d) in &layout.ticks {
+        graph = graph.child(
+            svg("text")
+                .attr("x", &coord(x + 4.0))
+                .attr("y", &coord(chart::HEIGHT - 8.0))
+                .class("tick")
+                .text(&day_month(*d)),
+        );
+    }
+    if !layout.balance.is_empty() {
+        graph = graph.child(
+            svg("polyline")
+                .attr("points", &layout.balance)
+                .class("balance"),
+        );
+    }
+    if let Some((x, y, d, m)) = layout.lowest {
+        graph = graph
+            .child(
+                svg("circle")
+                    .attr("cx", &coord(x))
+                    .attr("cy", &coord(y))
+                    .attr("r", "5")
+                    .class("lowest")
+                    .attr("data-testid", "lowest-point")
+                    .child(svg("title").text(&format!("Lowest: {} on {}", fmt(m), short_date(d)))),
+            )
+            .child(
+                svg("text")
+                    .attr("x", &coord((x + 8.0).min(chart::WIDTH - 120.0)))
+                    .attr("y", &coord((y - 8.0).max(12.0)))
+                    .class("lowest-label")
+                    .text(&format!("Lowest {}", fmt(m))),
+            );
+    }
+    let mut legend = el("p")
+        .class("legend")
+        .child(el("span").class("key income"))
+        .text("Income ")
+        .child(el("span").class("key committed"))
+        .text("Bills ");
+    if !summary.projected_balance.is_empty() {
+        legend = legend
+            .child(el("span").class("key balance"))
+            .text("Projected balance");
+    }
+    Some(
+        el("div")
+            .class("card")
+            .child(el("h2").text("Pay periods at a glance"))
+            .child(graph)
+            .child(legend),
+    )
 }

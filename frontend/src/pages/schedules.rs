@@ -1,10 +1,13 @@
 //! *Pay schedules* ("Pay"): list, add, edit, delete. The picker shows exactly the fields a frequency uses, keeps
 //! semi-monthly days distinct, and previews the next paydays with the shared engine (`PaySchedule::next_paydays`).
 
-use leptos::prelude::*;
+use std::rc::Rc;
+
 use shared::budget::{DayOfMonth, Frequency, PaySchedule};
+use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
+use crate::dom::{El, View, dynamic, el, key, show, show_else, target_value};
 use crate::format::{date_near, decimal, parse_amount};
 use crate::optimistic;
 use crate::recurrence::{
@@ -12,10 +15,10 @@ use crate::recurrence::{
     describe_schedule, frequency_label, parse_day, parse_frequency, parse_weekend, weekend_label,
     weekend_value,
 };
-use crate::ui::{FieldError, FormError, Loading, ctx, decimals, field_message, money, today};
+use crate::rx::{Memo, RwSignal, Signal, spawn};
+use crate::ui::{ctx, decimals, field_error, field_message, form_error, loading, money, today};
 
-#[component]
-pub fn Schedules() -> impl IntoView {
+pub fn schedules() -> View {
     let ctx = ctx();
     let schedules = RwSignal::new(Vec::<PaySchedule>::new());
     let loaded = RwSignal::new(false);
@@ -23,7 +26,7 @@ pub fn Schedules() -> impl IntoView {
     let editing = RwSignal::new(None::<Option<uuid::Uuid>>);
     {
         let api = ctx.api;
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             match api.get::<Vec<PaySchedule>>("/api/v1/pay-schedules").await {
                 Ok(list) => schedules.set(list),
                 Err(e) => error.set(Some(e)),
@@ -31,87 +34,168 @@ pub fn Schedules() -> impl IntoView {
             loaded.set(true);
         });
     }
-    let currency = { Signal::derive(move || ctx.currency()) };
+    let currency = Signal::derive(move || ctx.currency());
     let today = today();
-    view! {
-        <section class="page" aria-labelledby="pay-title">
-            <div class="page-head">
-                <h1 id="pay-title">"Pay schedules"</h1>
-                <button type="button" class="primary" on:click=move |_| editing.set(Some(None))
-                    disabled=move || editing.get() == Some(None)>"Add pay schedule"</button>
-            </div>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message()}</p> })}
-            <Show when=move || editing.get() == Some(None)>
-                <ScheduleEditor existing=None schedules on_done=move || editing.set(None) />
-            </Show>
-            <Show when=move || loaded.get() fallback=|| view! { <Loading what="pay schedules" /> }>
-                <Show when=move || !schedules.with(Vec::is_empty)
-                    fallback=|| view! { <p class="empty">"No pay schedules yet. Add how you're paid so Payday knows when payday is."</p> }>
-                    <ul class="cards" aria-label="Your pay schedules">
-                        <For each=move || schedules.get() key=|s| (s.id, s.version) let:schedule>
-                            {
-                                let id = schedule.id;
-                                let next = schedule.next_paydays(today, 3);
-                                let confirm = RwSignal::new(false);
-                                let delete = {
-                                    move |_| {
-                                        let undo = schedules.try_update(|l| optimistic::remove(l, id));
-                                        leptos::task::spawn_local(async move {
-                                            if let Err(e) = ctx.api.delete(&format!("/api/v1/pay-schedules/{id}")).await
-                                                && e.status() != Some(404)
-                                            {
-                                                if let Some(undo) = undo {
-                                                    schedules.update(|l| optimistic::undo(l, undo));
-                                                }
-                                                ctx.fail(&e);
-                                            }
-                                        });
-                                    }
-                                };
-                                let for_edit = schedule.clone();
-                                view! {
-                                    <li class="card item" data-testid="schedule">
-                                        <Show when=move || editing.get() != Some(Some(id))
-                                            fallback=move || view! { <ScheduleEditor existing=Some(for_edit.clone()) schedules on_done=move || editing.set(None) /> }>
-                                            <div class="item-main">
-                                                <h2 class="item-name">{schedule.name.clone()}</h2>
-                                                <p class="meta">
-                                                    {describe_schedule(&schedule)}
-                                                    {(!next.is_empty()).then(|| format!(" · next {}", next.iter().map(|d| date_near(*d, today)).collect::<Vec<_>>().join(", ")))}
-                                                </p>
-                                            </div>
-                                            <span class="amount">{move || money(schedule.amount, &currency.get())}</span>
-                                            <div class="item-actions">
-                                                <button type="button" on:click=move |_| editing.set(Some(Some(id)))
-                                                    aria-label=format!("Edit {}", schedule.name)>"Edit"</button>
-                                                <Show when=move || confirm.get()
-                                                    fallback=move || view! { <button type="button" class="danger-link" on:click=move |_| confirm.set(true)>"Delete"</button> }>
-                                                    <span class="confirm" role="group" aria-label="Confirm delete">
-                                                        "Delete this pay schedule? "
-                                                        <button type="button" class="danger" on:click=delete>"Yes, delete"</button>
-                                                        <button type="button" on:click=move |_| confirm.set(false)>"Keep"</button>
-                                                    </span>
-                                                </Show>
-                                            </div>
-                                        </Show>
-                                    </li>
-                                }
-                            }
-                        </For>
-                    </ul>
-                </Show>
-            </Show>
-        </section>
-    }
+    let done: Rc<dyn Fn()> = Rc::new(move || editing.set(None));
+    let row = move |schedule: PaySchedule| -> View {
+        let id = schedule.id;
+        let done = done.clone();
+        let for_edit = schedule.clone();
+        el("li")
+            .class("card item")
+            .attr("data-testid", "schedule")
+            .child(show_else(
+                move || editing.get() != Some(Some(id)),
+                move || schedule_row(&schedule, schedules, editing, currency, today),
+                move || schedule_editor(Some(for_edit.clone()), schedules, done.clone()),
+            ))
+            .into()
+    };
+    el("section")
+        .class("page")
+        .attr("aria-labelledby", "pay-title")
+        .child(
+            el("div")
+                .class("page-head")
+                .child(el("h1").id("pay-title").text("Pay schedules"))
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("primary")
+                        .on("click", move |_| editing.set(Some(None)))
+                        .flag_dyn("disabled", move || editing.get() == Some(None))
+                        .text("Add pay schedule"),
+                ),
+        )
+        .child(form_error(error))
+        .child(show(
+            move || editing.get() == Some(None),
+            move || schedule_editor(None, schedules, Rc::new(move || editing.set(None))),
+        ))
+        .child(show_else(
+            move || loaded.get(),
+            move || {
+                let row = row.clone();
+                show_else(
+                    move || !schedules.with(Vec::is_empty),
+                    move || {
+                        let row = row.clone();
+                        el("ul")
+                            .class("cards")
+                            .attr("aria-label", "Your pay schedules")
+                            .child(dynamic(move || {
+                                schedules.get().into_iter().map(&row).collect::<Vec<View>>()
+                            }))
+                    },
+                    || {
+                        el("p").class("empty").text(
+                            "No pay schedules yet. Add how you're paid so Payday knows when payday is.",
+                        )
+                    },
+                )
+            },
+            || loading("pay schedules"),
+        ))
+        .into()
 }
 
-#[component]
-fn ScheduleEditor(
+/// A schedule's summary, amount and actions (Edit, Delete with a confirmation).
+fn schedule_row(
+    schedule: &PaySchedule,
+    schedules: RwSignal<Vec<PaySchedule>>,
+    editing: RwSignal<Option<Option<uuid::Uuid>>>,
+    currency: Signal<String>,
+    today: chrono::NaiveDate,
+) -> View {
+    let ctx = ctx();
+    let id = schedule.id;
+    let amount = schedule.amount;
+    let next = schedule.next_paydays(today, 3);
+    let confirm = RwSignal::new(false);
+    View::List(vec![
+        el("div")
+            .class("item-main")
+            .child(el("h2").class("item-name").text(&schedule.name))
+            .child(
+                el("p")
+                    .class("meta")
+                    .text(&describe_schedule(schedule))
+                    .child((!next.is_empty()).then(|| {
+                        format!(
+                            " · next {}",
+                            next.iter()
+                                .map(|d| date_near(*d, today))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })),
+            )
+            .into(),
+        el("span")
+            .class("amount")
+            .text_dyn(move || money(amount, &currency.get()))
+            .into(),
+        el("div")
+            .class("item-actions")
+            .child(
+                el("button")
+                    .attr("type", "button")
+                    .on("click", move |_| editing.set(Some(Some(id))))
+                    .attr("aria-label", &format!("Edit {}", schedule.name))
+                    .text("Edit"),
+            )
+            .child(show_else(
+                move || confirm.get(),
+                move || {
+                    el("span")
+                        .class("confirm")
+                        .attr("role", "group")
+                        .attr("aria-label", "Confirm delete")
+                        .text("Delete this pay schedule? ")
+                        .child(
+                            el("button")
+                                .attr("type", "button")
+                                .class("danger")
+                                .on("click", move |_| {
+                                    let undo = schedules.update(|l| optimistic::remove(l, id));
+                                    spawn(async move {
+                                        if let Err(e) = ctx
+                                            .api
+                                            .delete(&format!("/api/v1/pay-schedules/{id}"))
+                                            .await
+                                            && e.status() != Some(404)
+                                        {
+                                            schedules.update(|l| optimistic::undo(l, undo));
+                                            ctx.fail(&e);
+                                        }
+                                    });
+                                })
+                                .text("Yes, delete"),
+                        )
+                        .child(
+                            el("button")
+                                .attr("type", "button")
+                                .on("click", move |_| confirm.set(false))
+                                .text("Keep"),
+                        )
+                },
+                move || {
+                    el("button")
+                        .attr("type", "button")
+                        .class("danger-link")
+                        .on("click", move |_| confirm.set(true))
+                        .text("Delete")
+                },
+            ))
+            .into(),
+    ])
+}
+
+fn schedule_editor(
     existing: Option<PaySchedule>,
     schedules: RwSignal<Vec<PaySchedule>>,
-    // A `Callback`, not `impl Fn`: a generic prop would compile the whole editor once per call site.
-    #[prop(into)] on_done: Callback<()>,
-) -> impl IntoView {
+    on_done: Rc<dyn Fn()>,
+) -> View {
     let ctx = ctx();
     let today = today();
     let currency = ctx.currency();
@@ -138,10 +222,11 @@ fn ScheduleEditor(
     let local = RwSignal::new(Vec::<(String, String)>::new());
     let busy = RwSignal::new(false);
     let preview = Memo::new(move |_| draft.get().preview(today));
+    let is_edit = existing.is_some();
 
     let submit = {
-        let existing = existing.clone();
-        move |ev: leptos::ev::SubmitEvent| {
+        let on_done = on_done.clone();
+        move |ev: web_sys::Event| {
             ev.prevent_default();
             let mut problems = Vec::new();
             let parsed = parse_amount(&amount.get_untracked(), places, false);
@@ -162,9 +247,9 @@ fn ScheduleEditor(
                 return;
             }
             busy.set(true);
-            let (ctx, existing, on_done, name) =
-                (ctx, existing.clone(), on_done, name.get_untracked());
-            leptos::task::spawn_local(async move {
+            let (existing, on_done, name) =
+                (existing.clone(), on_done.clone(), name.get_untracked());
+            spawn(async move {
                 let result = match &existing {
                     None => {
                         ctx.api
@@ -189,7 +274,7 @@ fn ScheduleEditor(
                         schedules.update(|l| {
                             optimistic::upsert(l, saved);
                         });
-                        on_done.run(());
+                        on_done();
                     }
                     Err(e) => error.set(Some(e)),
                 }
@@ -197,96 +282,241 @@ fn ScheduleEditor(
         }
     };
     let field = move |name: &'static str| field_message(error, local, name);
-    let pid = StoredValue::new(prefix.clone());
-    let id = move |suffix: &str| format!("{}-{suffix}", pid.get_value());
+    let id = |suffix: &str| format!("{prefix}-{suffix}");
     let frequency = move || draft.with(|d| d.frequency);
-    view! {
-        <form class="card editor" on:submit=submit novalidate aria-label=if existing.is_some() { "Edit pay schedule" } else { "New pay schedule" }
-            on:keydown=move |ev| if ev.key() == "Escape" { on_done.run(()); }>
-            <div class="grid">
-                <span>
-                    <label for=id("name")>"Name"</label>
-                    <input id=id("name") type="text" bind:value=name placeholder="Salary" autofocus aria-describedby=id("name-error") />
-                    <FieldError id=id("name") message=field("name") />
-                </span>
-                <span>
-                    <label for=id("amount")>{format!("Take-home pay per paycheck ({currency})")}</label>
-                    <input id=id("amount") type="text" inputmode="decimal" bind:value=amount placeholder="0.00" aria-describedby=id("amount-error") />
-                    <FieldError id=id("amount") message=field("amount") />
-                </span>
-            </div>
-            <fieldset class="picker">
-                <legend>"When you're paid"</legend>
-                <div class="grid">
-                    <span>
-                        <label for=id("frequency")>"How often"</label>
-                        <select id=id("frequency") on:change=move |ev| draft.update(|d| d.frequency = parse_frequency(&event_target_value(&ev)))>
-                            {FREQUENCIES.map(|f| view! { <option value=f.as_str() selected=move || frequency() == f>{frequency_label(f)}</option> }).collect_view()}
-                        </select>
-                    </span>
-                    <Show when=move || matches!(frequency(), Frequency::Weekly | Frequency::Biweekly)>
-                        <span>
-                            <label for=id("anchor")>"A recent or upcoming payday"</label>
-                            <input id=id("anchor") type="date" required prop:value=move || draft.with(|d| d.anchor_date.to_string())
-                                on:change=move |ev| if let Some(date) = crate::format::parse_date(&event_target_value(&ev)) {
-                                    draft.update(|d| d.anchor_date = date);
-                                } />
-                        </span>
-                    </Show>
-                    <Show when=move || frequency() == Frequency::Semimonthly>
-                        {
-                            (0..2usize).map(move |which| view! {
-                                <span>
-                                    <label for=id(&format!("day{which}"))>{if which == 0 { "First payday" } else { "Second payday" }}</label>
-                                    <DaySelect id=id(&format!("day{which}"))
-                                        value=Signal::derive(move || draft.with(|d| d.days[which]))
-                                        on_pick=move |day| draft.update(|d| d.set_day(which, day)) />
-                                </span>
-                            }).collect_view()
-                        }
-                    </Show>
-                    <Show when=move || frequency() == Frequency::Monthly>
-                        <span>
-                            <label for=id("day")>"Payday"</label>
-                            <DaySelect id=id("day") value=Signal::derive(move || draft.with(|d| d.day))
-                                on_pick=move |day| draft.update(|d| d.day = day) />
-                        </span>
-                    </Show>
-                    <span>
-                        <label for=id("weekend")>"If payday falls on a weekend"</label>
-                        <select id=id("weekend") on:change=move |ev| draft.update(|d| d.weekend = parse_weekend(&event_target_value(&ev)))>
-                            {WEEKEND_RULES.map(|r| view! { <option value=weekend_value(r) selected=move || draft.with(|d| d.weekend == r)>{weekend_label(r)}</option> }).collect_view()}
-                        </select>
-                    </span>
-                </div>
-                <FieldError id=id("days") message=field("days") />
-            </fieldset>
-            <div class="preview" aria-live="polite">
-                <span class="hint">"Next paydays: "</span>
-                {move || preview.get().iter().map(|d| date_near(*d, today)).collect::<Vec<_>>().join(" · ")}
-            </div>
-            <FormError error=error />
-            <div class="actions">
-                <button type="submit" class="primary" disabled=busy>{if existing.is_some() { "Save pay schedule" } else { "Add pay schedule" }}</button>
-                <button type="button" on:click=move |_| on_done.run(())>"Cancel"</button>
-            </div>
-        </form>
-    }
+    let anchor_id = id("anchor");
+    let day_ids = [id("day0"), id("day1")];
+    let day_id = id("day");
+    let escape = on_done.clone();
+    el("form")
+        .class("card editor")
+        .on("submit", submit)
+        .flag("novalidate", true)
+        .attr(
+            "aria-label",
+            if is_edit {
+                "Edit pay schedule"
+            } else {
+                "New pay schedule"
+            },
+        )
+        .on("keydown", move |ev| {
+            if key(&ev) == "Escape" {
+                escape();
+            }
+        })
+        .child(
+            el("div")
+                .class("grid")
+                .child(
+                    el("span")
+                        .child(el("label").attr("for", &id("name")).text("Name"))
+                        .child(
+                            el("input")
+                                .id(&id("name"))
+                                .attr("type", "text")
+                                .bind_value(name)
+                                .attr("placeholder", "Salary")
+                                .flag("autofocus", true)
+                                .attr("aria-describedby", &id("name-error")),
+                        )
+                        .child(field_error(&id("name"), field("name"))),
+                )
+                .child(
+                    el("span")
+                        .child(
+                            el("label")
+                                .attr("for", &id("amount"))
+                                .text(&format!("Take-home pay per paycheck ({currency})")),
+                        )
+                        .child(
+                            el("input")
+                                .id(&id("amount"))
+                                .attr("type", "text")
+                                .attr("inputmode", "decimal")
+                                .bind_value(amount)
+                                .attr("placeholder", "0.00")
+                                .attr("aria-describedby", &id("amount-error")),
+                        )
+                        .child(field_error(&id("amount"), field("amount"))),
+                ),
+        )
+        .child(
+            el("fieldset")
+                .class("picker")
+                .child(el("legend").text("When you're paid"))
+                .child(
+                    el("div")
+                        .class("grid")
+                        .child(
+                            el("span")
+                                .child(el("label").attr("for", &id("frequency")).text("How often"))
+                                .child(
+                                    el("select")
+                                        .id(&id("frequency"))
+                                        .on("change", move |ev| {
+                                            draft.update(|d| {
+                                                d.frequency = parse_frequency(&target_value(&ev))
+                                            })
+                                        })
+                                        .child(Vec::from(FREQUENCIES.map(|f| {
+                                            el("option")
+                                                .attr("value", f.as_str())
+                                                .flag_dyn("selected", move || frequency() == f)
+                                                .text(frequency_label(f))
+                                        }))),
+                                ),
+                        )
+                        .child(show(
+                            move || matches!(frequency(), Frequency::Weekly | Frequency::Biweekly),
+                            move || {
+                                el("span")
+                                    .child(
+                                        el("label")
+                                            .attr("for", &anchor_id)
+                                            .text("A recent or upcoming payday"),
+                                    )
+                                    .child(
+                                        el("input")
+                                            .id(&anchor_id)
+                                            .attr("type", "date")
+                                            .flag("required", true)
+                                            .prop_dyn("value", move || {
+                                                JsValue::from_str(
+                                                    &draft.with(|d| d.anchor_date.to_string()),
+                                                )
+                                            })
+                                            .on("change", move |ev| {
+                                                if let Some(date) =
+                                                    crate::format::parse_date(&target_value(&ev))
+                                                {
+                                                    draft.update(|d| d.anchor_date = date);
+                                                }
+                                            }),
+                                    )
+                            },
+                        ))
+                        .child(show(
+                            move || frequency() == Frequency::Semimonthly,
+                            move || {
+                                (0..2usize)
+                                    .map(|which| {
+                                        el("span")
+                                            .child(el("label").attr("for", &day_ids[which]).text(
+                                                if which == 0 {
+                                                    "First payday"
+                                                } else {
+                                                    "Second payday"
+                                                },
+                                            ))
+                                            .child(day_select(
+                                                &day_ids[which],
+                                                Signal::derive(move || {
+                                                    draft.with(|d| d.days[which])
+                                                }),
+                                                Rc::new(move |day| {
+                                                    draft.update(|d| d.set_day(which, day))
+                                                }),
+                                            ))
+                                    })
+                                    .collect::<Vec<_>>()
+                            },
+                        ))
+                        .child(show(
+                            move || frequency() == Frequency::Monthly,
+                            move || {
+                                el("span")
+                                    .child(el("label").attr("for", &day_id).text("Payday"))
+                                    .child(day_select(
+                                        &day_id,
+                                        Signal::derive(move || draft.with(|d| d.day)),
+                                        Rc::new(move |day| draft.update(|d| d.day = day)),
+                                    ))
+                            },
+                        ))
+                        .child(
+                            el("span")
+                                .child(
+                                    el("label")
+                                        .attr("for", &id("weekend"))
+                                        .text("If payday falls on a weekend"),
+                                )
+                                .child(
+                                    el("select")
+                                        .id(&id("weekend"))
+                                        .on("change", move |ev| {
+                                            draft.update(|d| {
+                                                d.weekend = parse_weekend(&target_value(&ev))
+                                            })
+                                        })
+                                        .child(Vec::from(WEEKEND_RULES.map(|r| {
+                                            el("option")
+                                                .attr("value", weekend_value(r))
+                                                .flag_dyn("selected", move || {
+                                                    draft.with(|d| d.weekend == r)
+                                                })
+                                                .text(weekend_label(r))
+                                        }))),
+                                ),
+                        ),
+                )
+                .child(field_error(&id("days"), field("days"))),
+        )
+        .child(
+            el("div")
+                .class("preview")
+                .attr("aria-live", "polite")
+                .child(el("span").class("hint").text("Next paydays: "))
+                .text_dyn(move || {
+                    preview
+                        .get()
+                        .iter()
+                        .map(|d| date_near(*d, today))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                }),
+        )
+        .child(form_error(error))
+        .child(
+            el("div")
+                .class("actions")
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .class("primary")
+                        .flag_dyn("disabled", move || busy.get())
+                        .text(if is_edit {
+                            "Save pay schedule"
+                        } else {
+                            "Add pay schedule"
+                        }),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .on("click", move |_| on_done())
+                        .text("Cancel"),
+                ),
+        )
+        .into()
 }
 
-#[component]
-fn DaySelect(
-    id: String,
-    value: Signal<DayOfMonth>,
-    #[prop(into)] on_pick: Callback<DayOfMonth>,
-) -> impl IntoView {
-    view! {
-        <select id=id on:change=move |ev| on_pick.run(parse_day(&event_target_value(&ev)))>
-            {day_options(None).into_iter().map(|day| view! {
-                <option value=day_value(day) selected=move || value.get() == day>
-                    {match day { DayOfMonth::Last => "Last day".to_owned(), d => day_label(d) }}
-                </option>
-            }).collect_view()}
-        </select>
-    }
+fn day_select(id: &str, value: Signal<DayOfMonth>, on_pick: Rc<dyn Fn(DayOfMonth)>) -> El {
+    el("select")
+        .id(id)
+        .on("change", move |ev| on_pick(parse_day(&target_value(&ev))))
+        .child(
+            day_options(None)
+                .into_iter()
+                .map(|day| {
+                    el("option")
+                        .attr("value", &day_value(day))
+                        .flag_dyn("selected", move || value.get() == day)
+                        .text(&match day {
+                            DayOfMonth::Last => "Last day".to_owned(),
+                            d => day_label(d),
+                        })
+                })
+                .collect::<Vec<_>>(),
+        )
 }

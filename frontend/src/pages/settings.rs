@@ -1,18 +1,21 @@
 //! *Settings*: currency, time zone and current balance (PATCH with the record's version), the data export, and
 //! deleting the account (typed confirmation).
 
-use leptos::prelude::*;
 use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
+use web_sys::Event;
 
 use crate::api::UiError;
+use crate::dom::{View, el, key, show_else, target_value};
 use crate::format::{decimal, parse_amount};
-use crate::route::{Route, Router};
-use crate::ui::{FieldError, FormError, ctx, decimals, device_time_zone, download, field_message};
+use crate::route::{Route, router};
+use crate::rx::{RwSignal, effect, spawn};
+use crate::ui::{
+    ctx, decimals, device_time_zone, download, field_error, field_message, form_error,
+};
 
-#[component]
-pub fn SettingsPage() -> impl IntoView {
+pub fn settings() -> View {
     let ctx = ctx();
-    let router = expect_context::<Router>();
+    let router = router();
     let current = ctx.settings;
     let currency = RwSignal::new(String::new());
     let zone = RwSignal::new(String::new());
@@ -23,179 +26,277 @@ pub fn SettingsPage() -> impl IntoView {
     let busy = RwSignal::new(false);
 
     // Fill the form from the stored settings (again after a save or a conflict reload).
-    let fill = move |s: &Settings| {
-        currency.set(s.currency.clone());
-        zone.set(s.time_zone.clone());
-        balance.set(
-            s.current_balance
-                .map(|b| decimal(b, decimals(&s.currency)))
-                .unwrap_or_default(),
-        );
-    };
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(s) = current.get() {
-            fill(&s);
+            currency.set(s.currency.clone());
+            zone.set(s.time_zone.clone());
+            balance.set(
+                s.current_balance
+                    .map(|b| decimal(b, decimals(&s.currency)))
+                    .unwrap_or_default(),
+            );
         }
     });
 
-    let submit = {
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            saved.set(false);
-            let Some(base) = current.get_untracked() else {
-                return;
-            };
-            let code = currency.get_untracked().trim().to_ascii_uppercase();
-            let mut problems = Vec::new();
-            if !shared::budget::is_currency(&code) {
-                problems.push((
-                    "currency".to_owned(),
-                    "choose a currency from the list".to_owned(),
-                ));
-            }
-            let text = balance.get_untracked();
-            let parsed = if text.trim().is_empty() {
-                Ok(None)
-            } else {
-                parse_amount(&text, decimals(&code), true).map(Some)
-            };
-            if let Err(m) = &parsed {
-                problems.push(("current_balance".to_owned(), m.clone()));
-            }
-            local.set(problems.clone());
-            error.set(None);
-            if !problems.is_empty() {
-                return;
-            }
-            let change = UpdateSettings {
-                currency: Some(code),
-                time_zone: Some(zone.get_untracked().trim().to_owned()),
-                current_balance: Some(parsed.unwrap_or(None)),
-                version: Some(base.version),
-            };
-            busy.set(true);
-            leptos::task::spawn_local(async move {
-                match ctx
-                    .api
-                    .patch::<_, Settings>("/api/v1/settings", &change)
-                    .await
-                {
-                    Ok(s) => {
-                        current.set(Some(s));
-                        saved.set(true);
-                    }
-                    Err(e) => {
-                        if e.status() == Some(409)
-                            && let Ok(latest) = ctx.api.get::<Settings>("/api/v1/settings").await
-                        {
-                            current.set(Some(latest));
-                        }
-                        error.set(Some(e));
-                    }
-                }
-                busy.set(false);
-            });
+    let submit = move |ev: Event| {
+        ev.prevent_default();
+        saved.set(false);
+        let Some(base) = current.get_untracked() else {
+            return;
+        };
+        let code = currency.get_untracked().trim().to_ascii_uppercase();
+        let mut problems = Vec::new();
+        if !shared::budget::is_currency(&code) {
+            problems.push((
+                "currency".to_owned(),
+                "choose a currency from the list".to_owned(),
+            ));
         }
+        let text = balance.get_untracked();
+        let parsed = if text.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_amount(&text, decimals(&code), true).map(Some)
+        };
+        if let Err(m) = &parsed {
+            problems.push(("current_balance".to_owned(), m.clone()));
+        }
+        local.set(problems.clone());
+        error.set(None);
+        if !problems.is_empty() {
+            return;
+        }
+        let change = UpdateSettings {
+            currency: Some(code),
+            time_zone: Some(zone.get_untracked().trim().to_owned()),
+            current_balance: Some(parsed.unwrap_or(None)),
+            version: Some(base.version),
+        };
+        busy.set(true);
+        spawn(async move {
+            match ctx
+                .api
+                .patch::<_, Settings>("/api/v1/settings", &change)
+                .await
+            {
+                Ok(s) => {
+                    current.set(Some(s));
+                    saved.set(true);
+                }
+                Err(e) => {
+                    if e.status() == Some(409)
+                        && let Ok(latest) = ctx.api.get::<Settings>("/api/v1/settings").await
+                    {
+                        current.set(Some(latest));
+                    }
+                    error.set(Some(e));
+                }
+            }
+            busy.set(false);
+        });
     };
 
-    let export = {
-        move |_| {
-            leptos::task::spawn_local(async move {
-                match ctx.api.raw("GET", "/api/v1/export", None).await {
-                    Ok((_, body)) => {
-                        download("payday-export.json", &body, "application/json");
-                    }
-                    Err(e) => ctx.fail(&e),
+    let export = move |_| {
+        spawn(async move {
+            match ctx.api.raw("GET", "/api/v1/export", None).await {
+                Ok((_, body)) => {
+                    download("payday-export.json", &body, "application/json");
                 }
-            });
-        }
+                Err(e) => ctx.fail(&e),
+            }
+        });
     };
 
     let confirm_text = RwSignal::new(String::new());
     let deleting = RwSignal::new(false);
     let delete_error = RwSignal::new(None::<UiError>);
-    let delete = {
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            if confirm_text.get_untracked().trim() != "delete" {
-                return;
-            }
-            leptos::task::spawn_local(async move {
-                match ctx.api.delete("/api/v1/me").await {
-                    Ok(()) => {
-                        ctx.api
-                            .end_session("Your account and all its data were deleted.");
-                        router.go(Route::SignIn);
-                    }
-                    Err(e) => delete_error.set(Some(e)),
-                }
-            });
+    let delete = move |ev: Event| {
+        ev.prevent_default();
+        if confirm_text.get_untracked().trim() != "delete" {
+            return;
         }
+        spawn(async move {
+            match ctx.api.delete("/api/v1/me").await {
+                Ok(()) => {
+                    ctx.api
+                        .end_session("Your account and all its data were deleted.");
+                    router.go(Route::SignIn);
+                }
+                Err(e) => delete_error.set(Some(e)),
+            }
+        });
     };
     let field = move |name: &'static str| field_message(error, local, name);
-    let device = device_time_zone();
 
-    view! {
-        <section class="page" aria-labelledby="settings-title">
-            <h1 id="settings-title">"Settings"</h1>
-            <form class="card" on:submit=submit novalidate aria-label="Budget settings">
-                <h2>"Budget"</h2>
-                <div class="grid">
-                    <span>
-                        <label for="currency">"Currency"</label>
-                        <select id="currency" on:change=move |ev| currency.set(event_target_value(&ev)) aria-describedby="currency-error">
-                            {CURRENCIES.iter().map(|(code, _)| view! {
-                                <option value=*code selected=move || currency.get() == *code>{*code}</option>
-                            }).collect_view()}
-                        </select>
-                        <FieldError id="currency" message=field("currency") />
-                    </span>
-                    <span>
-                        <label for="time-zone">"Time zone"</label>
-                        <input id="time-zone" type="text" bind:value=zone aria-describedby="time-zone-error" />
-                        {device.map(|d| {
-                            let d2 = d.clone();
-                            view! {
-                                <button type="button" class="link" on:click=move |_| zone.set(d2.clone())>
-                                    {format!("Use this device's ({d})")}
-                                </button>
-                            }
-                        })}
-                        <FieldError id="time-zone" message=field("time_zone") />
-                    </span>
-                    <span>
-                        <label for="balance">"Current balance " <span class="hint">"(optional; enables the projection)"</span></label>
-                        <input id="balance" type="text" inputmode="decimal" bind:value=balance aria-describedby="balance-error" />
-                        <FieldError id="balance" message=field("current_balance") />
-                    </span>
-                </div>
-                <FormError error=error />
-                <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get() || current.with(Option::is_none)>"Save settings"</button>
-                    <span role="status">{move || saved.get().then_some("Saved.")}</span>
-                </div>
-            </form>
-            <div class="card">
-                <h2>"Your data"</h2>
-                <p>"Download everything Payday holds about you as one JSON file."</p>
-                <button type="button" on:click=export>"Export data"</button>
-            </div>
-            <div class="card danger-zone">
-                <h2>"Delete account"</h2>
-                <Show when=move || deleting.get()
-                    fallback=move || view! { <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete my account…"</button> }>
-                    <form on:submit=delete on:keydown=move |ev| if ev.key() == "Escape" { deleting.set(false); }>
-                        <p>"This deletes your account, tasks, bills and pay schedules for good. Type " <strong>"delete"</strong> " to confirm."</p>
-                        <label for="confirm-delete" class="visually-hidden">"Type delete to confirm"</label>
-                        <input id="confirm-delete" type="text" autocomplete="off" bind:value=confirm_text />
-                        <FormError error=delete_error />
-                        <div class="actions">
-                            <button type="submit" class="danger" disabled=move || confirm_text.get().trim() != "delete">"Delete account"</button>
-                            <button type="button" on:click=move |_| deleting.set(false)>"Cancel"</button>
-                        </div>
-                    </form>
-                </Show>
-            </div>
-        </section>
+    let mut select = el("select")
+        .id("currency")
+        .on("change", move |ev| currency.set(target_value(&ev)))
+        .attr("aria-describedby", "currency-error");
+    for (code, _) in CURRENCIES.iter() {
+        let code: &'static str = code;
+        select = select.child(
+            el("option")
+                .attr("value", code)
+                .flag_dyn("selected", move || currency.get() == code)
+                .text(code),
+        );
     }
+
+    el("section")
+        .class("page")
+        .attr("aria-labelledby", "settings-title")
+        .child(el("h1").id("settings-title").text("Settings"))
+        .child(
+            el("form")
+                .class("card")
+                .on("submit", submit)
+                .flag("novalidate", true)
+                .attr("aria-label", "Budget settings")
+                .child(el("h2").text("Budget"))
+                .child(
+                    el("div")
+                        .class("grid")
+                        .child(
+                            el("span")
+                                .child(el("label").attr("for", "currency").text("Currency"))
+                                .child(select)
+                                .child(field_error("currency", field("currency"))),
+                        )
+                        .child(
+                            el("span")
+                                .child(el("label").attr("for", "time-zone").text("Time zone"))
+                                .child(
+                                    el("input")
+                                        .id("time-zone")
+                                        .attr("type", "text")
+                                        .bind_value(zone)
+                                        .attr("aria-describedby", "time-zone-error"),
+                                )
+                                .child(device_time_zone().map(|d| {
+                                    let label = format!("Use this device's ({d})");
+                                    el("button")
+                                        .attr("type", "button")
+                                        .class("link")
+                                        .on("click", move |_| zone.set(d.clone()))
+                                        .text(&label)
+                                }))
+                                .child(field_error("time-zone", field("time_zone"))),
+                        )
+                        .child(
+                            el("span")
+                                .child(
+                                    el("label")
+                                        .attr("for", "balance")
+                                        .text("Current balance ")
+                                        .child(
+                                            el("span")
+                                                .class("hint")
+                                                .text("(optional; enables the projection)"),
+                                        ),
+                                )
+                                .child(
+                                    el("input")
+                                        .id("balance")
+                                        .attr("type", "text")
+                                        .attr("inputmode", "decimal")
+                                        .bind_value(balance)
+                                        .attr("aria-describedby", "balance-error"),
+                                )
+                                .child(field_error("balance", field("current_balance"))),
+                        ),
+                )
+                .child(form_error(error))
+                .child(
+                    el("div")
+                        .class("actions")
+                        .child(
+                            el("button")
+                                .attr("type", "submit")
+                                .class("primary")
+                                .flag_dyn("disabled", move || {
+                                    busy.get() || current.with(Option::is_none)
+                                })
+                                .text("Save settings"),
+                        )
+                        .child(el("span").attr("role", "status").text_dyn(move || {
+                            if saved.get() { "Saved." } else { "" }.to_owned()
+                        })),
+                ),
+        )
+        .child(
+            el("div")
+                .class("card")
+                .child(el("h2").text("Your data"))
+                .child(el("p").text("Download everything Payday holds about you as one JSON file."))
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .on("click", export)
+                        .text("Export data"),
+                ),
+        )
+        .child(
+            el("div")
+                .class("card danger-zone")
+                .child(el("h2").text("Delete account"))
+                .child(show_else(
+                    move || deleting.get(),
+                    move || {
+                        el("form")
+                            .on("submit", delete)
+                            .on("keydown", move |ev| {
+                                if key(&ev) == "Escape" {
+                                    deleting.set(false);
+                                }
+                            })
+                            .child(
+                                el("p")
+                                    .text("This deletes your account, tasks, bills and pay schedules for good. Type ")
+                                    .child(el("strong").text("delete"))
+                                    .text(" to confirm."),
+                            )
+                            .child(
+                                el("label")
+                                    .attr("for", "confirm-delete")
+                                    .class("visually-hidden")
+                                    .text("Type delete to confirm"),
+                            )
+                            .child(
+                                el("input")
+                                    .id("confirm-delete")
+                                    .attr("type", "text")
+                                    .attr("autocomplete", "off")
+                                    .bind_value(confirm_text),
+                            )
+                            .child(form_error(delete_error))
+                            .child(
+                                el("div")
+                                    .class("actions")
+                                    .child(
+                                        el("button")
+                                            .attr("type", "submit")
+                                            .class("danger")
+                                            .flag_dyn("disabled", move || {
+                                                confirm_text.get().trim() != "delete"
+                                            })
+                                            .text("Delete account"),
+                                    )
+                                    .child(
+                                        el("button")
+                                            .attr("type", "button")
+                                            .on("click", move |_| deleting.set(false))
+                                            .text("Cancel"),
+                                    ),
+                            )
+                    },
+                    move || {
+                        el("button")
+                            .attr("type", "button")
+                            .class("danger")
+                            .on("click", move |_| deleting.set(true))
+                            .text("Delete my account…")
+                    },
+                )),
+        )
+        .into()
 }

@@ -1,26 +1,33 @@
 //! *Tasks*: TodoMVC behaviour (Enter adds, double-click or Enter edits, Escape cancels, blur saves, an emptied
 //! title deletes, toggle all, "N items left", clear completed, filters in the URL) plus due date, priority, notes,
 //! search and sort. Every change shows at once and is rolled back, with the error shown, if the server refuses.
+//!
+//! The list is keyed by task id (rows are built once and moved, not rebuilt), so a row's editing state, draft
+//! and open details — and the focus of its edit field — survive changes to other tasks.
 
-use leptos::prelude::*;
 use shared::tasks::{CreateTask, Priority, Task, UpdateTask};
 use shared::{ApiError, Page};
 use uuid::Uuid;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlInputElement, Node};
 
 use crate::api::UiError;
+use crate::dom::{
+    El, View, dynamic, el, key, keyed, show, show_else, target_checked, target_value,
+};
 use crate::format::{date_near, relative_day};
 use crate::optimistic::{self, Undo};
-use crate::route::{Link, Route, Router};
+use crate::route::{Route, current_page, link, router};
+use crate::rx::{Memo, RwSignal, Scope, StoredValue, effect, spawn, untrack};
 use crate::todo::{self, EditOutcome, Filter, Sort};
-use crate::ui::{Ctx, Loading, ctx, today};
+use crate::ui::{Ctx, ctx, form_error, loading, today};
 
 /// Most pages of tasks the list follows (100 each).
 const MAX_PAGES: usize = 20;
 
-#[component]
-pub fn Tasks() -> impl IntoView {
+pub fn tasks() -> View {
     let ctx = ctx();
-    let router = expect_context::<Router>();
+    let router = router();
     let tasks = RwSignal::new(Vec::<Task>::new());
     let loaded = RwSignal::new(false);
     let error = RwSignal::new(None::<UiError>);
@@ -38,7 +45,7 @@ pub fn Tasks() -> impl IntoView {
 
     {
         let api = ctx.api;
-        leptos::task::spawn_local(async move {
+        spawn(async move {
             let mut all = Vec::new();
             let mut cursor: Option<String> = None;
             for _ in 0..MAX_PAGES {
@@ -75,151 +82,299 @@ pub fn Tasks() -> impl IntoView {
     let new_due = RwSignal::new(String::new());
     let new_priority = RwSignal::new("none".to_owned());
     let counter = StoredValue::new(0u128);
-    let add = {
-        move || {
-            let Some(clean) = todo::new_title(&title.get_untracked()) else {
-                title.set(String::new());
-                return;
-            };
-            let typed = title.get_untracked();
-            let due_on = crate::format::parse_date(&new_due.get_untracked());
-            let priority = Priority::parse(&new_priority.get_untracked()).unwrap_or_default();
-            counter.update_value(|c| *c += 1);
-            // A placeholder under a temporary id until the server answers.
-            let temp = Uuid::from_u128((u128::from(u64::MAX) << 64) | counter.get_value());
-            let now = crate::ui::now();
-            let placeholder = Task {
-                id: temp,
-                title: clean.clone(),
-                notes: String::new(),
-                due_on,
-                priority,
-                completed_at: None,
-                created_at: now,
-                updated_at: now,
-                version: 0,
-            };
-            let undo = tasks.try_update(|l| optimistic::prepend(l, placeholder));
+    let add = move || {
+        let Some(clean) = todo::new_title(&title.get_untracked()) else {
             title.set(String::new());
-            leptos::task::spawn_local(async move {
-                let body = CreateTask {
-                    title: clean,
-                    notes: None,
-                    due_on,
-                    priority: Some(priority),
+            return;
+        };
+        let typed = title.get_untracked();
+        let due_on = crate::format::parse_date(&new_due.get_untracked());
+        let priority = Priority::parse(&new_priority.get_untracked()).unwrap_or_default();
+        counter.set_value(counter.get_value() + 1);
+        // A placeholder under a temporary id until the server answers.
+        let temp = Uuid::from_u128((u128::from(u64::MAX) << 64) | counter.get_value());
+        let now = crate::ui::now();
+        let placeholder = Task {
+            id: temp,
+            title: clean.clone(),
+            notes: String::new(),
+            due_on,
+            priority,
+            completed_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 0,
+        };
+        let undo = tasks.update(|l| optimistic::prepend(l, placeholder));
+        title.set(String::new());
+        spawn(async move {
+            let body = CreateTask {
+                title: clean,
+                notes: None,
+                due_on,
+                priority: Some(priority),
+            };
+            match ctx.api.post::<_, Task>("/api/v1/tasks", &body).await {
+                Ok(saved) => tasks.update(|l| optimistic::replace(l, temp, saved)),
+                Err(e) => {
+                    tasks.update(|l| optimistic::undo(l, undo));
+                    // Give the text back so nothing typed is lost.
+                    if title.get_untracked().is_empty() {
+                        title.set(typed);
+                    }
+                    ctx.fail(&e);
+                }
+            }
+        });
+    };
+
+    let toggle_all = move |done: bool| {
+        for task in tasks.get_untracked() {
+            if task.is_completed() != done {
+                let mut next = task.clone();
+                next.completed_at = done.then(crate::ui::now);
+                let change = UpdateTask {
+                    completed: Some(done),
+                    ..Default::default()
                 };
-                match ctx.api.post::<_, Task>("/api/v1/tasks", &body).await {
-                    Ok(saved) => tasks.update(|l| optimistic::replace(l, temp, saved)),
-                    Err(e) => {
-                        if let Some(undo) = undo {
-                            tasks.update(|l| optimistic::undo(l, undo));
+                save(ctx, tasks, &task, next, change);
+            }
+        }
+    };
+
+    let clear_completed = move |_| {
+        for task in tasks.get_untracked().into_iter().filter(Task::is_completed) {
+            remove(ctx, tasks, task.id);
+        }
+    };
+
+    let toolbar = el("div")
+        .class("toolbar")
+        .child(
+            el("input")
+                .id("task-search")
+                .attr("type", "search")
+                .attr("placeholder", "Search tasks  ( / )")
+                .attr("aria-label", "Search tasks")
+                .prop_dyn("value", move || JsValue::from_str(&query()))
+                .on("input", move |ev| {
+                    set_route(filter(), target_value(&ev), sort())
+                })
+                .on("keydown", move |ev| {
+                    if key(&ev) == "Escape" {
+                        set_route(filter(), String::new(), sort());
+                    }
+                }),
+        )
+        .child(
+            el("label")
+                .class("inline")
+                .attr("for", "task-sort")
+                .text("Sort "),
+        )
+        .child(
+            el("select")
+                .id("task-sort")
+                .on("change", move |ev| {
+                    set_route(filter(), query(), Sort::parse(&target_value(&ev)))
+                })
+                .child(
+                    Sort::ALL
+                        .map(|s| {
+                            el("option")
+                                .attr("value", s.as_str())
+                                .flag_dyn("selected", move || sort() == s)
+                                .text(s.label())
+                        })
+                        .into_iter()
+                        .collect::<Vec<_>>(),
+                ),
+        );
+
+    let new_task = el("div")
+        .class("new-task")
+        .child(
+            el("input")
+                .id("new-task")
+                .class("new-todo")
+                .attr("placeholder", "What needs doing?  ( n )")
+                .attr("aria-label", "New task")
+                .attr("autocomplete", "off")
+                .bind_value(title)
+                .on("keydown", move |ev| {
+                    if key(&ev) == "Enter" {
+                        ev.prevent_default();
+                        add();
+                    }
+                }),
+        )
+        .child(
+            el("div")
+                .class("new-extras")
+                .child(el("label").attr("for", "new-due").text("Due"))
+                .child(
+                    el("input")
+                        .id("new-due")
+                        .attr("type", "date")
+                        .bind_value(new_due),
+                )
+                .child(el("label").attr("for", "new-priority").text("Priority"))
+                .child(priority_select("new-priority", new_priority))
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .on("click", move |_| add())
+                        .text("Add"),
+                ),
+        );
+
+    let list = move || {
+        let ul = el("ul").class("todo-list").attr("aria-label", "Tasks");
+        let parent = ul.0.clone();
+        // Rows by task id, each in its own scope; moved into place, built only when a task first shows.
+        let mut rows: Vec<(Uuid, Scope, Node)> = Vec::new();
+        effect(move || {
+            let ids: Vec<Uuid> = visible.with(|v| v.iter().map(|t| t.id).collect());
+            untrack(|| {
+                rows.retain(|(id, scope, node)| {
+                    let keep = ids.contains(id);
+                    if !keep {
+                        parent.remove_child(node).ok();
+                        scope.dispose();
+                    }
+                    keep
+                });
+                let mut cursor = parent.first_child();
+                for id in ids {
+                    let node = match rows.iter().find(|r| r.0 == id) {
+                        Some(row) => row.2.clone(),
+                        None => {
+                            let scope = Scope::child();
+                            let node: Node = scope.run(|| task_item(id, tasks)).0.into();
+                            rows.push((id, scope, node.clone()));
+                            node
                         }
-                        // Give the text back so nothing typed is lost.
-                        if title.get_untracked().is_empty() {
-                            title.set(typed);
-                        }
-                        ctx.fail(&e);
+                    };
+                    if cursor.as_ref() == Some(&node) {
+                        cursor = node.next_sibling();
+                    } else {
+                        parent.insert_before(&node, cursor.as_ref()).ok();
                     }
                 }
             });
-        }
+        });
+        ul
     };
 
-    let toggle_all = {
-        move |done: bool| {
-            for task in tasks.get_untracked() {
-                if task.is_completed() != done {
-                    let mut next = task.clone();
-                    next.completed_at = done.then(crate::ui::now);
-                    let change = UpdateTask {
-                        completed: Some(done),
-                        ..Default::default()
-                    };
-                    save(ctx, tasks, &task, next, change);
-                }
-            }
-        }
+    let main = move || {
+        el("div")
+            .class("main")
+            .child(
+                el("input")
+                    .id("toggle-all")
+                    .class("toggle-all")
+                    .attr("type", "checkbox")
+                    .prop_dyn("checked", move || JsValue::from_bool(all_done()))
+                    .on("change", move |ev| toggle_all(target_checked(&ev))),
+            )
+            .child(
+                el("label")
+                    .attr("for", "toggle-all")
+                    .text("Mark all as complete"),
+            )
+            .child(list())
+            .child(show(
+                move || visible.with(Vec::is_empty),
+                move || {
+                    el("p").class("empty").text_dyn(move || {
+                        let q = query();
+                        if q.trim().is_empty() {
+                            format!("No {} tasks.", filter().label().to_lowercase())
+                        } else {
+                            format!("No tasks match “{}”.", q.trim())
+                        }
+                    })
+                },
+            ))
     };
 
-    let clear_completed = {
-        move |_| {
-            for task in tasks.get_untracked().into_iter().filter(Task::is_completed) {
-                remove(ctx, tasks, task.id);
-            }
-        }
+    let footer = move || {
+        el("footer")
+            .class("footer")
+            .child(
+                el("span")
+                    .class("todo-count")
+                    .attr("role", "status")
+                    .text_dyn(move || tasks.with(|t| todo::items_left(t))),
+            )
+            .child(
+                el("ul").class("filters").attr("aria-label", "Show").child(
+                    Filter::ALL
+                        .map(|f| {
+                            // The links carry the current search and sort.
+                            el("li").child(dynamic(move || {
+                                let to = Route::Tasks {
+                                    filter: f,
+                                    q: query(),
+                                    sort: sort(),
+                                };
+                                current_page(link(to, f.label()), move || filter() == f)
+                            }))
+                        })
+                        .into_iter()
+                        .collect::<Vec<_>>(),
+                ),
+            )
+            .child(show(any_done, move || {
+                el("button")
+                    .attr("type", "button")
+                    .class("clear-completed link")
+                    .on("click", clear_completed)
+                    .text("Clear completed")
+            }))
     };
 
-    view! {
-        <section class="page todoapp" aria-labelledby="tasks-title">
-            <h1 id="tasks-title">"Tasks"</h1>
-            <div class="toolbar">
-                <input id="task-search" type="search" placeholder="Search tasks  ( / )" aria-label="Search tasks"
-                    prop:value=query
-                    on:input=move |ev| set_route(filter(), event_target_value(&ev), sort())
-                    on:keydown=move |ev| if ev.key() == "Escape" {
-                        set_route(filter(), String::new(), sort());
-                    } />
-                <label class="inline" for="task-sort">"Sort "</label>
-                <select id="task-sort" on:change=move |ev| set_route(filter(), query(), Sort::parse(&event_target_value(&ev)))>
-                    {Sort::ALL.map(|s| view! { <option value=s.as_str() selected=move || sort() == s>{s.label()}</option> }).collect_view()}
-                </select>
-            </div>
-            <div class="new-task">
-                <input id="new-task" class="new-todo" placeholder="What needs doing?  ( n )" aria-label="New task"
-                    autocomplete="off" bind:value=title
-                    on:keydown={
-                        move |ev| if ev.key() == "Enter" { ev.prevent_default(); add(); }
-                    } />
-                <div class="new-extras">
-                    <label for="new-due">"Due"</label>
-                    <input id="new-due" type="date" bind:value=new_due />
-                    <label for="new-priority">"Priority"</label>
-                    <select id="new-priority" on:change=move |ev| new_priority.set(event_target_value(&ev))>
-                        {Priority::ALL.map(|p| view! { <option value=p.as_str() selected=move || new_priority.get() == p.as_str()>{p.as_str()}</option> }).collect_view()}
-                    </select>
-                    <button type="button" on:click=move |_| add()>"Add"</button>
-                </div>
-            </div>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.message()}</p> })}
-            <Show when=move || loaded.get() fallback=|| view! { <Loading what="tasks" /> }>
-                <Show when=any fallback=|| view! { <p class="empty">"No tasks yet. Type one above and press Enter."</p> }>
-                    <div class="main">
-                        <input id="toggle-all" class="toggle-all" type="checkbox" prop:checked=all_done
-                            on:change={
-                                move |ev| toggle_all(event_target_checked(&ev))
-                            } />
-                        <label for="toggle-all">"Mark all as complete"</label>
-                        <ul class="todo-list" aria-label="Tasks">
-                            <For each=move || visible.get() key=|t| t.id let:task>
-                                <TaskItem id=task.id tasks />
-                            </For>
-                        </ul>
-                        <Show when=move || visible.with(Vec::is_empty)>
-                            <p class="empty">{move || if query().trim().is_empty() {
-                                format!("No {} tasks.", filter().label().to_lowercase())
-                            } else {
-                                format!("No tasks match “{}”.", query().trim())
-                            }}</p>
-                        </Show>
-                    </div>
-                    <footer class="footer">
-                        <span class="todo-count" role="status">{move || tasks.with(|t| todo::items_left(t))}</span>
-                        <ul class="filters" aria-label="Show">
-                            {Filter::ALL.map(|f| view! {
-                                <li>
-                                    <Link to=Route::Tasks { filter: f, q: query(), sort: sort() }
-                                        current=Signal::derive(move || filter() == f)>{f.label()}</Link>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                        <Show when=any_done>
-                            <button type="button" class="clear-completed link" on:click=clear_completed>"Clear completed"</button>
-                        </Show>
-                    </footer>
-                </Show>
-            </Show>
-        </section>
-    }
+    el("section")
+        .class("page todoapp")
+        .attr("aria-labelledby", "tasks-title")
+        .child(el("h1").id("tasks-title").text("Tasks"))
+        .child(toolbar)
+        .child(new_task)
+        .child(form_error(error))
+        .child(show_else(
+            move || loaded.get(),
+            move || {
+                show_else(
+                    any,
+                    move || View::List(vec![main().into(), footer().into()]),
+                    || {
+                        el("p")
+                            .class("empty")
+                            .text("No tasks yet. Type one above and press Enter.")
+                    },
+                )
+            },
+            || loading("tasks"),
+        ))
+        .into()
+}
+
+/// A `<select>` of priorities bound to `value`.
+fn priority_select(id: &str, value: RwSignal<String>) -> El {
+    el("select")
+        .id(id)
+        .on("change", move |ev| value.set(target_value(&ev)))
+        .child(
+            Priority::ALL
+                .map(|p| {
+                    el("option")
+                        .attr("value", p.as_str())
+                        .flag_dyn("selected", move || value.get() == p.as_str())
+                        .text(p.as_str())
+                })
+                .into_iter()
+                .collect::<Vec<_>>(),
+        )
 }
 
 /// PATCHes `change` (with `task`'s version), showing `next` meanwhile; rolls back and reports on failure.
@@ -229,9 +384,9 @@ fn save(ctx: Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut chang
         return;
     }
     change.version = Some(task.version);
-    let undo = tasks.try_update(|l| optimistic::upsert(l, next));
-    let (ctx, id) = (ctx, task.id);
-    leptos::task::spawn_local(async move {
+    let undo = tasks.update(|l| optimistic::upsert(l, next));
+    let id = task.id;
+    spawn(async move {
         match ctx
             .api
             .patch::<_, Task>(&format!("/api/v1/tasks/{id}"), &change)
@@ -246,8 +401,8 @@ fn save(ctx: Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut chang
 }
 
 fn remove(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
-    let undo = tasks.try_update(|l| optimistic::remove(l, id));
-    leptos::task::spawn_local(async move {
+    let undo = tasks.update(|l| optimistic::remove(l, id));
+    spawn(async move {
         match ctx.api.delete(&format!("/api/v1/tasks/{id}")).await {
             Ok(()) => {}
             // Already gone is what we wanted.
@@ -257,29 +412,28 @@ fn remove(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
     });
 }
 
-fn rollback(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, undo: Option<Undo<Task>>, error: &UiError) {
-    if let Some(undo) = undo {
-        tasks.update(|l| optimistic::undo(l, undo));
-    }
+fn rollback(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, undo: Undo<Task>, error: &UiError) {
+    tasks.update(|l| optimistic::undo(l, undo));
     ctx.fail(error);
 }
 
-#[component]
-fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
+/// One row. The `<li>` lives as long as the task is shown; its view part follows the task, while the edit field
+/// (and its focus) and the details form stay put when other tasks change.
+fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
     let ctx = ctx();
     let task = Memo::new(move |_| tasks.with(|l| l.iter().find(|t| t.id == id).cloned()));
     let editing = RwSignal::new(false);
     let details = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
-    let edit_ref = NodeRef::<leptos::html::Input>::new();
+    let edit_ref = StoredValue::new(None::<HtmlInputElement>);
     let today = today();
 
     let start_edit = move || {
-        if let Some(t) = task.get_untracked() {
+        if let Some(t) = untrack(|| task.get()) {
             draft.set(t.title);
             editing.set(true);
-            request_animation_frame(move || {
-                if let Some(input) = edit_ref.get_untracked() {
+            crate::dom::request_animation_frame(move || {
+                if let Some(input) = edit_ref.get_value() {
                     input.focus().ok();
                     let len = input.value().len() as u32;
                     input.set_selection_range(len, len).ok();
@@ -287,128 +441,171 @@ fn TaskItem(id: Uuid, tasks: RwSignal<Vec<Task>>) -> impl IntoView {
             });
         }
     };
-    let finish = {
-        move || {
-            if !editing.get_untracked() {
-                return;
-            }
-            editing.set(false);
-            let Some(t) = task.get_untracked() else {
-                return;
-            };
-            match todo::finish_edit(&t.title, &draft.get_untracked()) {
-                EditOutcome::Unchanged => {}
-                EditOutcome::Delete => remove(ctx, tasks, t.id),
-                EditOutcome::Rename(title) => {
-                    let mut next = t.clone();
-                    next.title.clone_from(&title);
-                    save(
-                        ctx,
-                        tasks,
-                        &t,
-                        next,
-                        UpdateTask {
-                            title: Some(title),
-                            ..Default::default()
-                        },
-                    );
-                }
-            }
+    let finish = move || {
+        if !editing.get_untracked() {
+            return;
         }
-    };
-    let toggle = {
-        move |done: bool| {
-            if let Some(t) = task.get_untracked() {
-                let mut next = t.clone();
-                next.completed_at = done.then(crate::ui::now);
-                save(
-                    ctx,
-                    tasks,
-                    &t,
-                    next,
-                    UpdateTask {
-                        completed: Some(done),
-                        ..Default::default()
-                    },
-                );
-            }
-        }
-    };
-    let destroy = { move |_| remove(ctx, tasks, id) };
-
-    move || {
-        let Some(t) = task.get() else {
-            return ().into_any();
+        editing.set(false);
+        let Some(t) = untrack(|| task.get()) else {
+            return;
         };
+        match todo::finish_edit(&t.title, &draft.get_untracked()) {
+            EditOutcome::Unchanged => {}
+            EditOutcome::Delete => remove(ctx, tasks, t.id),
+            EditOutcome::Rename(title) => {
+                let mut next = t.clone();
+                next.title.clone_from(&title);
+                let change = UpdateTask {
+                    title: Some(title),
+                    ..Default::default()
+                };
+                save(ctx, tasks, &t, next, change);
+            }
+        }
+    };
+    let toggle = move |done: bool| {
+        if let Some(t) = untrack(|| task.get()) {
+            let mut next = t.clone();
+            next.completed_at = done.then(crate::ui::now);
+            let change = UpdateTask {
+                completed: Some(done),
+                ..Default::default()
+            };
+            save(ctx, tasks, &t, next, change);
+        }
+    };
+
+    let view = dynamic(move || {
+        if editing.get() {
+            return None;
+        }
+        let t = task.get()?;
         let done = t.is_completed();
-        let title = t.title.clone();
-        let finish_key = finish;
-        let finish_blur = finish;
-        let pending = t.version == 0;
         let (priority, notes) = (t.priority, t.notes.clone());
+        let title = t.title;
         let due = t
             .due_on
             .map(|d| (relative_day(d, today), !done && d < today));
-        view! {
-            <li class="task-item" class:completed=done class:editing=move || editing.get() class:pending=pending
-                data-testid="task-item">
-                <Show when=move || !editing.get()>
-                    <div class="view">
-                        <input class="toggle" type="checkbox" prop:checked=done aria-label=format!("Done: {}", title)
-                            on:change=move |ev| toggle(event_target_checked(&ev)) />
-                        <label class="title" tabindex="0" on:dblclick=move |_| start_edit()
-                            on:keydown=move |ev| if ev.key() == "Enter" { ev.prevent_default(); start_edit(); }
-                            title="Double-click or press Enter to edit">
-                            {title.clone()}
-                        </label>
-                        <span class="meta">
-                            {due.clone().map(|(text, overdue)| view! { <span class="tag" class:overdue=overdue>{text}</span> })}
-                            {(priority != Priority::None).then(|| view! {
-                                <span class=format!("tag prio-{}", priority.as_str())>{priority.as_str()}</span>
-                            })}
-                            {(!notes.is_empty()).then(|| view! { <span class="tag subtle" title=notes.clone()>"notes"</span> })}
-                        </span>
-                        <button type="button" class="link details-toggle" aria-expanded=move || details.get().to_string()
-                            aria-label=format!("Details of {}", title) on:click=move |_| details.update(|d| *d = !*d)>
-                            "Details"
-                        </button>
-                        <button type="button" class="destroy" aria-label=format!("Delete {}", title) on:click=destroy>
-                            "×"
-                        </button>
-                    </div>
-                </Show>
-                <Show when=move || editing.get()>
-                    <input class="edit" node_ref=edit_ref aria-label="Edit task title" prop:value=move || draft.get()
-                        on:input=move |ev| draft.set(event_target_value(&ev))
-                        on:keydown={
-                            let finish = finish_key;
-                            move |ev| match ev.key().as_str() {
-                                "Enter" => { ev.prevent_default(); finish(); }
-                                "Escape" => { editing.set(false); }
-                                _ => {}
+        let meta = el("span")
+            .class("meta")
+            .child(due.map(|(text, overdue)| {
+                el("span")
+                    .class(if overdue { "tag overdue" } else { "tag" })
+                    .text(&text)
+            }))
+            .child((priority != Priority::None).then(|| {
+                el("span")
+                    .class(&format!("tag prio-{}", priority.as_str()))
+                    .text(priority.as_str())
+            }))
+            .child((!notes.is_empty()).then(|| {
+                el("span")
+                    .class("tag subtle")
+                    .attr("title", &notes)
+                    .text("notes")
+            }));
+        Some(
+            el("div")
+                .class("view")
+                .child(
+                    el("input")
+                        .class("toggle")
+                        .attr("type", "checkbox")
+                        .prop_dyn("checked", move || JsValue::from_bool(done))
+                        .attr("aria-label", &format!("Done: {title}"))
+                        .on("change", move |ev| toggle(target_checked(&ev))),
+                )
+                .child(
+                    el("label")
+                        .class("title")
+                        .attr("tabindex", "0")
+                        .on("dblclick", move |_| start_edit())
+                        .on("keydown", move |ev| {
+                            if key(&ev) == "Enter" {
+                                ev.prevent_default();
+                                start_edit();
                             }
-                        }
-                        on:blur={ let finish = finish_blur; move |_| finish() } />
-                </Show>
-                <Show when=move || details.get()>
-                    <Details task=t.clone() tasks open=details />
-                </Show>
-            </li>
-        }
-        .into_any()
-    }
+                        })
+                        .attr("title", "Double-click or press Enter to edit")
+                        .text(&title),
+                )
+                .child(meta)
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("link details-toggle")
+                        .attr_dyn("aria-expanded", move || Some(details.get().to_string()))
+                        .attr("aria-label", &format!("Details of {title}"))
+                        .on("click", move |_| details.update(|d| *d = !*d))
+                        .text("Details"),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .class("destroy")
+                        .attr("aria-label", &format!("Delete {title}"))
+                        .on("click", move |_| remove(ctx, tasks, id))
+                        .text("×"),
+                ),
+        )
+    });
+
+    let edit = show(
+        move || editing.get(),
+        move || {
+            el("input")
+                .class("edit")
+                .with_node(|e| edit_ref.set_value(e.dyn_ref::<HtmlInputElement>().cloned()))
+                .attr("aria-label", "Edit task title")
+                .prop_dyn("value", move || JsValue::from_str(&draft.get()))
+                .on("input", move |ev| draft.set(target_value(&ev)))
+                .on("keydown", move |ev| match key(&ev).as_str() {
+                    "Enter" => {
+                        ev.prevent_default();
+                        finish();
+                    }
+                    "Escape" => editing.set(false),
+                    _ => {}
+                })
+                .on("blur", move |_| finish())
+        },
+    );
+
+    // Rebuilt when the task changes while open, as a fresh form for the current version.
+    let open = keyed(
+        move || if details.get() { task.get() } else { None },
+        move |t: &Option<Task>| t.clone().map(|t| details_form(t, tasks, details)),
+    );
+
+    el("li")
+        .class("task-item")
+        .class_dyn("completed", move || {
+            task.with(|t| t.as_ref().is_some_and(Task::is_completed))
+        })
+        .class_dyn("editing", move || editing.get())
+        .class_dyn("pending", move || {
+            task.with(|t| t.as_ref().is_some_and(|t| t.version == 0))
+        })
+        .attr("data-testid", "task-item")
+        .child(view)
+        .child(edit)
+        .child(open)
 }
 
 /// Notes, due date and priority of one task; Escape or Cancel closes without saving.
-#[component]
-fn Details(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> impl IntoView {
+fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> El {
     let ctx = ctx();
     let notes = RwSignal::new(task.notes.clone());
     let due = RwSignal::new(task.due_on.map(|d| d.to_string()).unwrap_or_default());
     let priority = RwSignal::new(task.priority.as_str().to_owned());
     let prefix = format!("d-{}", task.id);
+    let (notes_id, due_id, priority_id) = (
+        format!("{prefix}-notes"),
+        format!("{prefix}-due"),
+        format!("{prefix}-priority"),
+    );
     let due_hint = task.due_on;
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         let due_on = crate::format::parse_date(&due.get_untracked());
         let priority = Priority::parse(&priority.get_untracked()).unwrap_or_default();
@@ -441,28 +638,55 @@ fn Details(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> impl
         save(ctx, tasks, &task, next, change);
         open.set(false);
     };
-    view! {
-        <form class="details" on:submit=submit on:keydown=move |ev| if ev.key() == "Escape" { open.set(false); }>
-            <label for=format!("{prefix}-notes")>"Notes"</label>
-            <textarea id=format!("{prefix}-notes") rows="3" prop:value=move || notes.get()
-                on:input=move |ev| notes.set(event_target_value(&ev))></textarea>
-            <div class="row-fields">
-                <span>
-                    <label for=format!("{prefix}-due")>"Due"</label>
-                    <input id=format!("{prefix}-due") type="date" bind:value=due />
-                </span>
-                <span>
-                    <label for=format!("{prefix}-priority")>"Priority"</label>
-                    <select id=format!("{prefix}-priority") on:change=move |ev| priority.set(event_target_value(&ev))>
-                        {Priority::ALL.map(|p| view! { <option value=p.as_str() selected=move || priority.get() == p.as_str()>{p.as_str()}</option> }).collect_view()}
-                    </select>
-                </span>
-            </div>
-            <div class="actions">
-                <button type="submit" class="primary">"Save"</button>
-                <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
-            </div>
-            {due_hint.map(|d| view! { <p class="hint">{format!("Currently due {}", date_near(d, today()))}</p> })}
-        </form>
-    }
+    el("form")
+        .class("details")
+        .on("submit", submit)
+        .on("keydown", move |ev| {
+            if key(&ev) == "Escape" {
+                open.set(false);
+            }
+        })
+        .child(el("label").attr("for", &notes_id).text("Notes"))
+        .child(
+            el("textarea")
+                .id(&notes_id)
+                .attr("rows", "3")
+                .prop_dyn("value", move || JsValue::from_str(&notes.get()))
+                .on("input", move |ev| notes.set(target_value(&ev))),
+        )
+        .child(
+            el("div")
+                .class("row-fields")
+                .child(
+                    el("span")
+                        .child(el("label").attr("for", &due_id).text("Due"))
+                        .child(el("input").id(&due_id).attr("type", "date").bind_value(due)),
+                )
+                .child(
+                    el("span")
+                        .child(el("label").attr("for", &priority_id).text("Priority"))
+                        .child(priority_select(&priority_id, priority)),
+                ),
+        )
+        .child(
+            el("div")
+                .class("actions")
+                .child(
+                    el("button")
+                        .attr("type", "submit")
+                        .class("primary")
+                        .text("Save"),
+                )
+                .child(
+                    el("button")
+                        .attr("type", "button")
+                        .on("click", move |_| open.set(false))
+                        .text("Cancel"),
+                ),
+        )
+        .child(due_hint.map(|d| {
+            el("p")
+                .class("hint")
+                .text(&format!("Currently due {}", date_near(d, today())))
+        }))
 }
