@@ -309,23 +309,24 @@ fn region(render: Box<dyn Fn() -> Option<View>>) -> View {
                 child.dispose();
                 return;
             };
-            if let Some(old) = scope.borrow_mut().replace(child) {
-                old.dispose();
-            }
             let mut nodes = Vec::new();
             view.into_nodes(&mut nodes);
+            let old = std::mem::replace(&mut *shown.borrow_mut(), nodes.clone());
             match marker.parent_node() {
                 Some(parent) => {
-                    for node in shown.borrow().iter() {
+                    for node in &old {
                         parent.remove_child(node).ok();
                     }
                     for node in &nodes {
                         parent.insert_before(node, Some(&marker)).ok();
                     }
                 }
-                None => *first.borrow_mut() = Some(nodes.clone()),
+                None => *first.borrow_mut() = Some(nodes),
             }
-            *shown.borrow_mut() = nodes;
+            // Only now: removing a focused field fires `blur`, whose listener belongs to the old scope.
+            if let Some(old) = scope.borrow_mut().replace(child) {
+                old.dispose();
+            }
         });
     }
     let mut nodes: Vec<View> = first
