@@ -103,10 +103,18 @@ fn shell(api: Api) -> View {
     );
 
     View::List(vec![
-        el("a").class("skip").attr("href", "#main").text("Skip to content").into(),
+        el("a")
+            .class("skip")
+            .attr("href", "#main")
+            .text("Skip to content")
+            .into(),
         show(move || signed_in.get().is_some(), nav),
         notice_bar(),
-        el("main").id("main").attr("tabindex", "-1").child(page).into(),
+        el("main")
+            .id("main")
+            .attr("tabindex", "-1")
+            .child(page)
+            .into(),
     ])
 }
 
@@ -127,11 +135,19 @@ fn nav() -> View {
         .child(
             el("nav")
                 .attr("aria-label", "Main")
-                .child(nav_link(Route::Home, "Before payday", |r| *r == Route::Home))
-                .child(nav_link(tasks, "Tasks", |r| matches!(r, Route::Tasks { .. })))
+                .child(nav_link(Route::Home, "Before payday", |r| {
+                    *r == Route::Home
+                }))
+                .child(nav_link(tasks, "Tasks", |r| {
+                    matches!(r, Route::Tasks { .. })
+                }))
                 .child(nav_link(Route::Bills, "Bills", |r| *r == Route::Bills))
-                .child(nav_link(Route::Schedules, "Pay", |r| *r == Route::Schedules))
-                .child(nav_link(Route::Settings, "Settings", |r| *r == Route::Settings)),
+                .child(nav_link(Route::Schedules, "Pay", |r| {
+                    *r == Route::Schedules
+                }))
+                .child(nav_link(Route::Settings, "Settings", |r| {
+                    *r == Route::Settings
+                })),
         )
         .child(
             el("div")

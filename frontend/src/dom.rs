@@ -290,7 +290,10 @@ pub fn show_else<A: Into<View>, B: Into<View>>(
 }
 
 /// `then` while `when` is true.
-pub fn show<A: Into<View>>(when: impl Fn() -> bool + 'static, then: impl Fn() -> A + 'static) -> View {
+pub fn show<A: Into<View>>(
+    when: impl Fn() -> bool + 'static,
+    then: impl Fn() -> A + 'static,
+) -> View {
     show_else(when, then, || View::Empty)
 }
 

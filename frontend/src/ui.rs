@@ -45,7 +45,8 @@ pub fn provide(ctx: Ctx) {
 
 /// The app's context ([`provide`] must have run).
 pub fn ctx() -> Ctx {
-    CTX.get().unwrap_or_else(|| unreachable!("ui::provide runs first"))
+    CTX.get()
+        .unwrap_or_else(|| unreachable!("ui::provide runs first"))
 }
 
 /// Decimal places of `currency` (2 when unknown).
