@@ -31,6 +31,14 @@ fi
 export PATH="$PWD/e2e/node_modules/.bin:$PATH"
 wasm-opt --version | grep -q 'version 132' || die "wasm-opt 132 not found in e2e/node_modules"
 
+# Smaller wasm (docs/benchmarks.md, "Web UI"): the standard library is rebuilt with the wasm-release profile, and a
+# panic is a bare trap instead of formatting its message and location (the profile already aborts). Both are
+# unstable cargo/rustc options, enabled on the stable toolchain for this one build with RUSTC_BOOTSTRAP and
+# scoped to the wasm target; host builds and `cargo test` never see them. Needs the rust-src component.
+rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+export RUSTC_BOOTSTRAP=1
+export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options"
 log "trunk build --release (frontend/dist)"
 (cd frontend && trunk build --release --locked)
 log "precompress + sizes"

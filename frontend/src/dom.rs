@@ -343,6 +343,50 @@ fn region(render: Box<dyn Fn() -> Option<View>>) -> View {
     View::List(nodes)
 }
 
+/// The children of `parent`, kept in step with `items` like Leptos' `<For>`: one row per item (compared with
+/// `==`, so pass ids, or whole records to rebuild a row when its record changes), built in its own scope when it
+/// first appears, moved when the order changes, disposed when it goes. Other rows, and what is typed in them,
+/// are left alone.
+pub fn each<K: PartialEq + 'static>(
+    parent: El,
+    items: impl Fn() -> Vec<K> + 'static,
+    row: impl Fn(&K) -> El + 'static,
+) -> El {
+    let node = parent.0.clone();
+    let mut rows: Vec<(K, Scope, Node)> = Vec::new();
+    effect(move || {
+        let wanted = items();
+        untrack(|| {
+            rows.retain(|(key, scope, row)| {
+                let keep = wanted.contains(key);
+                if !keep {
+                    node.remove_child(row).ok();
+                    scope.dispose();
+                }
+                keep
+            });
+            let mut cursor = node.first_child();
+            for key in wanted {
+                let row = match rows.iter().find(|r| r.0 == key) {
+                    Some(existing) => existing.2.clone(),
+                    None => {
+                        let scope = Scope::child();
+                        let built: Node = scope.run(|| row(&key)).0.into();
+                        rows.push((key, scope, built.clone()));
+                        built
+                    }
+                };
+                if cursor.as_ref() == Some(&row) {
+                    cursor = row.next_sibling();
+                } else {
+                    node.insert_before(&row, cursor.as_ref()).ok();
+                }
+            }
+        });
+    });
+    parent
+}
+
 /// Mounts `view` at the end of `<body>`.
 pub fn mount_to_body(view: impl Into<View>) {
     if let Some(body) = document().body() {

@@ -7,7 +7,7 @@ use shared::budget::{Bill, DayOfMonth};
 use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
-use crate::dom::{El, View, dynamic, el, key, show, show_else, target_value};
+use crate::dom::{El, View, dynamic, each, el, key, show, show_else, target_value};
 use crate::format::{MONTH_NAMES, date_near, decimal, parse_amount};
 use crate::optimistic;
 use crate::recurrence::{
@@ -37,7 +37,8 @@ pub fn bills() -> View {
     let currency = Signal::derive(move || ctx.currency());
     let today = today();
     let done: Rc<dyn Fn()> = Rc::new(move || editing.set(None));
-    let row = move |bill: Bill| -> View {
+    let row = move |bill: &Bill| -> El {
+        let bill = bill.clone();
         let id = bill.id;
         let done = done.clone();
         let for_edit = bill.clone();
@@ -49,7 +50,6 @@ pub fn bills() -> View {
                 move || bill_row(&bill, bills, editing, currency, today),
                 move || bill_editor(Some(for_edit.clone()), bills, done.clone()),
             ))
-            .into()
     };
     el("section")
         .class("page")
@@ -80,12 +80,12 @@ pub fn bills() -> View {
                     move || !bills.with(Vec::is_empty),
                     move || {
                         let row = row.clone();
-                        el("ul")
-                            .class("cards")
-                            .attr("aria-label", "Your bills")
-                            .child(dynamic(move || {
-                                bills.get().into_iter().map(&row).collect::<Vec<View>>()
-                            }))
+                        // Keyed on the whole record: a row is rebuilt when its bill changes, and only then.
+                        each(
+                            el("ul").class("cards").attr("aria-label", "Your bills"),
+                            move || bills.get(),
+                            row.clone(),
+                        )
                     },
                     || {
                         el("p").class("empty").text(

@@ -7,7 +7,7 @@ use shared::budget::{DayOfMonth, Frequency, PaySchedule};
 use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
-use crate::dom::{El, View, dynamic, el, key, show, show_else, target_value};
+use crate::dom::{El, View, each, el, key, show, show_else, target_value};
 use crate::format::{date_near, decimal, parse_amount};
 use crate::optimistic;
 use crate::recurrence::{
@@ -37,7 +37,8 @@ pub fn schedules() -> View {
     let currency = Signal::derive(move || ctx.currency());
     let today = today();
     let done: Rc<dyn Fn()> = Rc::new(move || editing.set(None));
-    let row = move |schedule: PaySchedule| -> View {
+    let row = move |schedule: &PaySchedule| -> El {
+        let schedule = schedule.clone();
         let id = schedule.id;
         let done = done.clone();
         let for_edit = schedule.clone();
@@ -49,7 +50,6 @@ pub fn schedules() -> View {
                 move || schedule_row(&schedule, schedules, editing, currency, today),
                 move || schedule_editor(Some(for_edit.clone()), schedules, done.clone()),
             ))
-            .into()
     };
     el("section")
         .class("page")
@@ -80,12 +80,12 @@ pub fn schedules() -> View {
                     move || !schedules.with(Vec::is_empty),
                     move || {
                         let row = row.clone();
-                        el("ul")
-                            .class("cards")
-                            .attr("aria-label", "Your pay schedules")
-                            .child(dynamic(move || {
-                                schedules.get().into_iter().map(&row).collect::<Vec<View>>()
-                            }))
+                        // Keyed on the whole record: a row is rebuilt when its schedule changes, and only then.
+                        each(
+                            el("ul").class("cards").attr("aria-label", "Your pay schedules"),
+                            move || schedules.get(),
+                            row.clone(),
+                        )
                     },
                     || {
                         el("p").class("empty").text(

@@ -9,16 +9,16 @@ use shared::tasks::{CreateTask, Priority, Task, UpdateTask};
 use shared::{ApiError, Page};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{HtmlInputElement, Node};
+use web_sys::HtmlInputElement;
 
 use crate::api::UiError;
 use crate::dom::{
-    El, View, dynamic, el, key, keyed, show, show_else, target_checked, target_value,
+    El, View, dynamic, each, el, key, keyed, show, show_else, target_checked, target_value,
 };
 use crate::format::{date_near, relative_day};
 use crate::optimistic::{self, Undo};
 use crate::route::{Route, current_page, link, router};
-use crate::rx::{Memo, RwSignal, Scope, StoredValue, effect, spawn, untrack};
+use crate::rx::{Memo, RwSignal, StoredValue, spawn, untrack};
 use crate::todo::{self, EditOutcome, Filter, Sort};
 use crate::ui::{Ctx, ctx, form_error, loading, today};
 
@@ -229,41 +229,11 @@ pub fn tasks() -> View {
         );
 
     let list = move || {
-        let ul = el("ul").class("todo-list").attr("aria-label", "Tasks");
-        let parent = ul.0.clone();
-        // Rows by task id, each in its own scope; moved into place, built only when a task first shows.
-        let mut rows: Vec<(Uuid, Scope, Node)> = Vec::new();
-        effect(move || {
-            let ids: Vec<Uuid> = visible.with(|v| v.iter().map(|t| t.id).collect());
-            untrack(|| {
-                rows.retain(|(id, scope, node)| {
-                    let keep = ids.contains(id);
-                    if !keep {
-                        parent.remove_child(node).ok();
-                        scope.dispose();
-                    }
-                    keep
-                });
-                let mut cursor = parent.first_child();
-                for id in ids {
-                    let node = match rows.iter().find(|r| r.0 == id) {
-                        Some(row) => row.2.clone(),
-                        None => {
-                            let scope = Scope::child();
-                            let node: Node = scope.run(|| task_item(id, tasks)).0.into();
-                            rows.push((id, scope, node.clone()));
-                            node
-                        }
-                    };
-                    if cursor.as_ref() == Some(&node) {
-                        cursor = node.next_sibling();
-                    } else {
-                        parent.insert_before(&node, cursor.as_ref()).ok();
-                    }
-                }
-            });
-        });
-        ul
+        each(
+            el("ul").class("todo-list").attr("aria-label", "Tasks"),
+            move || visible.with(|v| v.iter().map(|t| t.id).collect()),
+            move |id| task_item(*id, tasks),
+        )
     };
 
     let main = move || {
