@@ -28,23 +28,52 @@ pub struct RuntimeConfig {
     pub auth: AuthConfig,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+/// `{"mode": "local"}` or `{"mode": "cognito", "region": …, "client_id": …, "user_pool_id"?, "endpoint"?}`.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum AuthConfig {
     #[default]
     Local,
     /// An Amazon Cognito user pool; the UI calls its API at `endpoint` (empty: the region's public endpoint).
     Cognito {
         region: String,
-        #[serde(default)]
         user_pool_id: String,
         client_id: String,
-        #[serde(default)]
         endpoint: String,
     },
     /// A mode this build does not know.
-    #[serde(other)]
     Unsupported,
+}
+
+/// [`AuthConfig`] as written: one flat object read by hand, because serde's derive for a tagged enum buffers
+/// the object first (6 kB of wasm for a file read once).
+#[derive(Deserialize)]
+struct AuthConfigWire {
+    mode: String,
+    region: Option<String>,
+    #[serde(default)]
+    user_pool_id: String,
+    client_id: Option<String>,
+    #[serde(default)]
+    endpoint: String,
+}
+
+impl<'de> Deserialize<'de> for AuthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let wire = AuthConfigWire::deserialize(deserializer)?;
+        Ok(match wire.mode.as_str() {
+            "local" => AuthConfig::Local,
+            "cognito" => AuthConfig::Cognito {
+                region: wire.region.ok_or_else(|| D::Error::missing_field("region"))?,
+                user_pool_id: wire.user_pool_id,
+                client_id: wire
+                    .client_id
+                    .ok_or_else(|| D::Error::missing_field("client_id"))?,
+                endpoint: wire.endpoint,
+            },
+            _ => AuthConfig::Unsupported,
+        })
+    }
 }
 
 /// Loads `/config.json`; a missing file (a dev server without it) means the defaults: same origin, local sign-in.

@@ -13,7 +13,10 @@ use crate::{FieldErrors, Money, validate};
 /// Weekly and bi-weekly bills run in phase with `anchor` (before and after it; bound them with `starts_on` /
 /// `ends_on`). Quarterly bills fall every three months on the anchor's day of month. A monthly, quarterly or yearly
 /// day the month lacks falls on that month's last day (Feb 31 is Feb 28/29). Bills have no weekend rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Deserialize` is written out below (same wire format and errors as the derive would give): serde's derive for
+/// an internally tagged enum buffers the whole object first, which cost the web UI 12 kB of wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Recurrence {
@@ -37,6 +40,77 @@ pub enum Recurrence {
         month: u8,
         day: DayOfMonth,
     },
+}
+
+/// A [`Recurrence`] as it arrives: one flat object, every variant's fields optional, checked against `kind`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecurrenceWire {
+    kind: RecurrenceKind,
+    date: Option<NaiveDate>,
+    anchor: Option<NaiveDate>,
+    day: Option<DayOfMonth>,
+    month: Option<u8>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RecurrenceKind {
+    Once,
+    Weekly,
+    Biweekly,
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl<'de> Deserialize<'de> for Recurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let wire = RecurrenceWire::deserialize(deserializer)?;
+        let fields: &'static [&'static str] = match wire.kind {
+            RecurrenceKind::Once => &["date"],
+            RecurrenceKind::Weekly | RecurrenceKind::Biweekly | RecurrenceKind::Quarterly => {
+                &["anchor"]
+            }
+            RecurrenceKind::Monthly => &["day"],
+            RecurrenceKind::Yearly => &["month", "day"],
+        };
+        let present = [
+            ("date", wire.date.is_some()),
+            ("anchor", wire.anchor.is_some()),
+            ("day", wire.day.is_some()),
+            ("month", wire.month.is_some()),
+        ];
+        if let Some((name, _)) = present
+            .iter()
+            .find(|(name, set)| *set && !fields.contains(name))
+        {
+            return Err(D::Error::unknown_field(name, fields));
+        }
+        let need = |name: &'static str| D::Error::missing_field(name);
+        Ok(match wire.kind {
+            RecurrenceKind::Once => Recurrence::Once {
+                date: wire.date.ok_or_else(|| need("date"))?,
+            },
+            RecurrenceKind::Weekly => Recurrence::Weekly {
+                anchor: wire.anchor.ok_or_else(|| need("anchor"))?,
+            },
+            RecurrenceKind::Biweekly => Recurrence::Biweekly {
+                anchor: wire.anchor.ok_or_else(|| need("anchor"))?,
+            },
+            RecurrenceKind::Quarterly => Recurrence::Quarterly {
+                anchor: wire.anchor.ok_or_else(|| need("anchor"))?,
+            },
+            RecurrenceKind::Monthly => Recurrence::Monthly {
+                day: wire.day.ok_or_else(|| need("day"))?,
+            },
+            RecurrenceKind::Yearly => Recurrence::Yearly {
+                month: wire.month.ok_or_else(|| need("month"))?,
+                day: wire.day.ok_or_else(|| need("day"))?,
+            },
+        })
+    }
 }
 
 impl Recurrence {
@@ -324,6 +398,48 @@ mod tests {
         let unknown_kind =
             serde_json::from_str::<Recurrence>(r#"{"kind":"fortnightly","anchor":"2025-01-01"}"#);
         assert!(unknown_kind.is_err());
+    }
+
+    #[test]
+    fn recurrence_round_trips_every_kind_and_names_bad_fields_like_serde() {
+        let d = date(2026, 1, 15);
+        for r in [
+            Recurrence::Once { date: d },
+            Recurrence::Weekly { anchor: d },
+            Recurrence::Biweekly { anchor: d },
+            Recurrence::Monthly {
+                day: DayOfMonth::Day(31),
+            },
+            Recurrence::Quarterly { anchor: d },
+            Recurrence::Yearly {
+                month: 2,
+                day: DayOfMonth::Last,
+            },
+        ] {
+            let json = serde_json::to_string(&r).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Recurrence>(&json).unwrap(),
+                r,
+                "{json}"
+            );
+        }
+        // The API turns these messages into field errors (backend/src/http/extract.rs).
+        let error = |json: &str| {
+            serde_json::from_str::<Recurrence>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            error(r#"{"kind":"monthly","day":1,"anchor":"2026-01-01"}"#)
+                .starts_with("unknown field `anchor`, expected `day`"),
+        );
+        assert!(error(r#"{"kind":"yearly","day":1}"#).starts_with("missing field `month`"));
+        assert!(error(r#"{"kind":"once"}"#).starts_with("missing field `date`"));
+        assert!(
+            error(r#"{"kind":"weekly","anchor":"2026-01-01","x":1}"#)
+                .starts_with("unknown field `x`")
+        );
+        assert!(error(r#"{"day":1}"#).starts_with("missing field `kind`"));
     }
 
     #[test]
