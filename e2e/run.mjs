@@ -174,6 +174,16 @@ try {
     await page.locator('#task-search').press('Escape');
     await eventually(async () => assert.equal(await items.count(), 2));
 
+    // Sort lives in the URL too, and the picker follows back/forward.
+    await page.locator('#task-sort').selectOption('title');
+    await page.waitForURL(/sort=title/);
+    await nav('Tasks').click();
+    await eventually(async () => assert.equal(await page.locator('#task-sort').inputValue(), 'due'));
+    await page.goBack();
+    await page.waitForURL(/sort=title/);
+    await eventually(async () => assert.equal(await page.locator('#task-sort').inputValue(), 'title'));
+    await nav('Tasks').click();
+
     // Delete one, then clear the completed one.
     await page.getByRole('button', { name: 'Delete Call the bank about fees' }).click();
     await eventually(async () => assert.equal(await items.count(), 1));
@@ -186,7 +196,10 @@ try {
     await input.fill('Renew passport');
     await input.press('Enter');
     await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
-    await page.locator('#new-due').fill('');
+    // The next new task starts blank: no due date or priority carried over.
+    assert.equal(await page.locator('#new-due').inputValue(), '');
+    assert.equal(await page.locator('#new-priority').inputValue(), 'none');
+    await page.locator('#new-priority').selectOption('high');
     await input.fill('Book dentist');
     await input.press('Enter');
     await eventually(async () => assert.equal(await items.count(), 2));

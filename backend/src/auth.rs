@@ -28,6 +28,9 @@ pub enum AuthError {
     Invalid(&'static str),
     #[error("token expired")]
     Expired,
+    /// A local sign-in with an unknown e-mail or the wrong password (not a token problem: worded for people).
+    #[error("wrong e-mail or password")]
+    WrongCredentials,
     /// The identity provider's keys could not be fetched: not the caller's fault (503).
     #[error("signing keys unavailable")]
     KeysUnavailable,

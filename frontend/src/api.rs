@@ -64,7 +64,9 @@ impl<'de> Deserialize<'de> for AuthConfig {
         Ok(match wire.mode.as_str() {
             "local" => AuthConfig::Local,
             "cognito" => AuthConfig::Cognito {
-                region: wire.region.ok_or_else(|| D::Error::missing_field("region"))?,
+                region: wire
+                    .region
+                    .ok_or_else(|| D::Error::missing_field("region"))?,
                 user_pool_id: wire.user_pool_id,
                 client_id: wire
                     .client_id

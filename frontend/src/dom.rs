@@ -417,6 +417,13 @@ pub fn key(ev: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// Focuses `element` once it is in the page (the `autofocus` attribute only works once per page load).
+pub fn focus_soon(element: &Element) {
+    if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>().cloned() {
+        request_animation_frame(move || drop(element.focus()));
+    }
+}
+
 /// Runs `f` once before the next repaint.
 pub fn request_animation_frame(f: impl FnOnce() + 'static) {
     let closure = Closure::once_into_js(f);

@@ -142,6 +142,14 @@ pub fn field_message(
     })
 }
 
+/// Closes the editor for `which` (`None`: the add form) if it is still the one open: a slow save must not
+/// close another editor opened meanwhile (bills and pay schedules: `Some(Some(id))` edits that record).
+pub fn close_editor(editing: RwSignal<Option<Option<uuid::Uuid>>>, which: Option<uuid::Uuid>) {
+    if editing.get_untracked() == Some(which) {
+        editing.set(None);
+    }
+}
+
 /// A loading placeholder with a screen-reader status.
 pub fn loading(what: &str) -> El {
     el("p")

@@ -138,9 +138,9 @@ pub async fn auth_login(
         state
             .throttle()
             .record_failure(&email, address, Instant::now());
-        return Err(AppError::Unauthorized(crate::auth::AuthError::Invalid(
-            "wrong e-mail or password",
-        )));
+        return Err(AppError::Unauthorized(
+            crate::auth::AuthError::WrongCredentials,
+        ));
     };
     state.throttle().record_success(&email);
     tracing::info!(user_id = %user.id, "signed in");

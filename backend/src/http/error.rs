@@ -76,6 +76,11 @@ impl AppError {
                 "token_expired",
                 "Your session expired; refresh the token or sign in again.".into(),
             ),
+            AppError::Unauthorized(AuthError::WrongCredentials) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Wrong e-mail or password. Check both and try again.".into(),
+            ),
             AppError::Unauthorized(AuthError::KeysUnavailable) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

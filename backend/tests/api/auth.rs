@@ -141,12 +141,17 @@ async fn register_validates_fields_with_422() {
 async fn login_with_wrong_password_or_unknown_user_is_401() {
     let app = spawn_app().await;
     app.user("who@example.com").await;
-    assert_error(
+    let body = assert_error(
         app.login("who@example.com", "wrong password!").await,
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     )
     .await;
+    // Worded for the person at the sign-in form, not as a token problem.
+    assert_eq!(
+        body["message"],
+        "Wrong e-mail or password. Check both and try again."
+    );
     assert_error(
         app.login("nobody@example.com", "wrong password!").await,
         StatusCode::UNAUTHORIZED,

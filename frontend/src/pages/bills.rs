@@ -7,7 +7,7 @@ use shared::budget::{Bill, DayOfMonth};
 use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
-use crate::dom::{El, View, dynamic, each, el, key, show, show_else, target_value};
+use crate::dom::{El, View, dynamic, each, el, focus_soon, key, show, show_else, target_value};
 use crate::format::{MONTH_NAMES, date_near, decimal, parse_amount};
 use crate::optimistic;
 use crate::recurrence::{
@@ -15,7 +15,9 @@ use crate::recurrence::{
     describe_recurrence, parse_day,
 };
 use crate::rx::{Memo, RwSignal, Signal, spawn};
-use crate::ui::{ctx, decimals, field_error, field_message, form_error, loading, money, today};
+use crate::ui::{
+    close_editor, ctx, decimals, field_error, field_message, form_error, loading, money, today,
+};
 
 pub fn bills() -> View {
     let ctx = ctx();
@@ -36,11 +38,10 @@ pub fn bills() -> View {
     }
     let currency = Signal::derive(move || ctx.currency());
     let today = today();
-    let done: Rc<dyn Fn()> = Rc::new(move || editing.set(None));
     let row = move |bill: &Bill| -> El {
         let bill = bill.clone();
         let id = bill.id;
-        let done = done.clone();
+        let done: Rc<dyn Fn()> = Rc::new(move || close_editor(editing, Some(id)));
         let for_edit = bill.clone();
         el("li")
             .class("card item")
@@ -70,21 +71,19 @@ pub fn bills() -> View {
         .child(form_error(error))
         .child(show(
             move || editing.get() == Some(None),
-            move || bill_editor(None, bills, Rc::new(move || editing.set(None))),
+            move || bill_editor(None, bills, Rc::new(move || close_editor(editing, None))),
         ))
         .child(show_else(
             move || loaded.get(),
             move || {
-                let row = row.clone();
                 show_else(
                     move || !bills.with(Vec::is_empty),
                     move || {
-                        let row = row.clone();
                         // Keyed on the whole record: a row is rebuilt when its bill changes, and only then.
                         each(
                             el("ul").class("cards").attr("aria-label", "Your bills"),
                             move || bills.get(),
-                            row.clone(),
+                            row,
                         )
                     },
                     || {
@@ -333,7 +332,7 @@ fn bill_editor(existing: Option<Bill>, bills: RwSignal<Vec<Bill>>, on_done: Rc<d
                                 .attr("type", "text")
                                 .bind_value(name)
                                 .attr("placeholder", "Rent")
-                                .flag("autofocus", true)
+                                .with_node(focus_soon)
                                 .attr("aria-describedby", &id("name-error")),
                         )
                         .child(field_error(&id("name"), field("name"))),

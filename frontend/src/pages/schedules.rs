@@ -7,7 +7,7 @@ use shared::budget::{DayOfMonth, Frequency, PaySchedule};
 use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
-use crate::dom::{El, View, each, el, key, show, show_else, target_value};
+use crate::dom::{El, View, each, el, focus_soon, key, show, show_else, target_value};
 use crate::format::{date_near, decimal, parse_amount};
 use crate::optimistic;
 use crate::recurrence::{
@@ -16,7 +16,9 @@ use crate::recurrence::{
     weekend_value,
 };
 use crate::rx::{Memo, RwSignal, Signal, spawn};
-use crate::ui::{ctx, decimals, field_error, field_message, form_error, loading, money, today};
+use crate::ui::{
+    close_editor, ctx, decimals, field_error, field_message, form_error, loading, money, today,
+};
 
 pub fn schedules() -> View {
     let ctx = ctx();
@@ -36,11 +38,10 @@ pub fn schedules() -> View {
     }
     let currency = Signal::derive(move || ctx.currency());
     let today = today();
-    let done: Rc<dyn Fn()> = Rc::new(move || editing.set(None));
     let row = move |schedule: &PaySchedule| -> El {
         let schedule = schedule.clone();
         let id = schedule.id;
-        let done = done.clone();
+        let done: Rc<dyn Fn()> = Rc::new(move || close_editor(editing, Some(id)));
         let for_edit = schedule.clone();
         el("li")
             .class("card item")
@@ -70,21 +71,19 @@ pub fn schedules() -> View {
         .child(form_error(error))
         .child(show(
             move || editing.get() == Some(None),
-            move || schedule_editor(None, schedules, Rc::new(move || editing.set(None))),
+            move || schedule_editor(None, schedules, Rc::new(move || close_editor(editing, None))),
         ))
         .child(show_else(
             move || loaded.get(),
             move || {
-                let row = row.clone();
                 show_else(
                     move || !schedules.with(Vec::is_empty),
                     move || {
-                        let row = row.clone();
                         // Keyed on the whole record: a row is rebuilt when its schedule changes, and only then.
                         each(
                             el("ul").class("cards").attr("aria-label", "Your pay schedules"),
                             move || schedules.get(),
-                            row.clone(),
+                            row,
                         )
                     },
                     || {
@@ -317,7 +316,7 @@ fn schedule_editor(
                                 .attr("type", "text")
                                 .bind_value(name)
                                 .attr("placeholder", "Salary")
-                                .flag("autofocus", true)
+                                .with_node(focus_soon)
                                 .attr("aria-describedby", &id("name-error")),
                         )
                         .child(field_error(&id("name"), field("name"))),

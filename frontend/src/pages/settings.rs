@@ -4,6 +4,8 @@
 use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
 use web_sys::Event;
 
+use wasm_bindgen::JsValue;
+
 use crate::api::UiError;
 use crate::dom::{View, el, key, show_else, target_value};
 use crate::format::{decimal, parse_amount};
@@ -141,6 +143,8 @@ pub fn settings() -> View {
                 .text(code),
         );
     }
+    // The property too: after a pick, browsers stop following the `selected` attributes (a reload after a 409).
+    let select = select.prop_dyn("value", move || JsValue::from_str(&currency.get()));
 
     el("section")
         .class("page")

@@ -107,6 +107,8 @@ pub fn tasks() -> View {
         };
         let undo = tasks.update(|l| optimistic::prepend(l, placeholder));
         title.set(String::new());
+        new_due.set(String::new());
+        new_priority.set("none".to_owned());
         spawn(async move {
             let body = CreateTask {
                 title: clean,
@@ -188,7 +190,10 @@ pub fn tasks() -> View {
                         })
                         .into_iter()
                         .collect::<Vec<_>>(),
-                ),
+                )
+                // The property, not only the `selected` attributes: after a pick, browsers stop following those,
+                // and back/forward changes the sort behind the user's back.
+                .prop_dyn("value", move || JsValue::from_str(sort().as_str())),
         );
 
     let new_task = el("div")
@@ -401,14 +406,14 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
     let start_edit = move || {
         if let Some(t) = untrack(|| task.get()) {
             draft.set(t.title);
+            // The field is built by this `set` (regions render synchronously): focus it now, so the first keys
+            // typed after a double-click land in it.
             editing.set(true);
-            crate::dom::request_animation_frame(move || {
-                if let Some(input) = edit_ref.get_value() {
-                    input.focus().ok();
-                    let len = input.value().len() as u32;
-                    input.set_selection_range(len, len).ok();
-                }
-            });
+            if let Some(input) = edit_ref.get_value() {
+                input.focus().ok();
+                let len = input.value().len() as u32;
+                input.set_selection_range(len, len).ok();
+            }
         }
     };
     let finish = move || {
