@@ -210,9 +210,14 @@ fn install_shortcuts(router: Router) {
             let typing = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        || el.has_attribute("contenteditable")
+                .is_some_and(|el| match el.tag_name().as_str() {
+                    // A focused checkbox or button takes no text: the shortcuts still work there.
+                    "INPUT" => !matches!(
+                        el.get_attribute("type").as_deref(),
+                        Some("checkbox" | "radio" | "button" | "submit" | "reset")
+                    ),
+                    "TEXTAREA" | "SELECT" => true,
+                    _ => el.has_attribute("contenteditable"),
                 });
             let key = ev.key();
             if key == "Escape" {

@@ -262,13 +262,20 @@ pub fn keyed<K: PartialEq + 'static, V: Into<View>>(
     key: impl Fn() -> K + 'static,
     render: impl Fn(&K) -> V + 'static,
 ) -> View {
+    keyed_boxed::<K>(Box::new(key), Box::new(move |k| render(k).into()))
+}
+
+fn keyed_boxed<K: PartialEq + 'static>(
+    key: Box<dyn Fn() -> K>,
+    render: Box<dyn Fn(&K) -> View>,
+) -> View {
     let last = RefCell::new(None::<K>);
     region(Box::new(move || {
         let key = key();
         if last.borrow().as_ref() == Some(&key) {
             return None;
         }
-        let view = untrack(|| render(&key).into());
+        let view = untrack(|| render(&key));
         *last.borrow_mut() = Some(key);
         Some(view)
     }))
@@ -280,13 +287,22 @@ pub fn show_else<A: Into<View>, B: Into<View>>(
     then: impl Fn() -> A + 'static,
     otherwise: impl Fn() -> B + 'static,
 ) -> View {
-    keyed(when, move |on| {
-        if *on {
-            then().into()
-        } else {
-            otherwise().into()
-        }
-    })
+    show_else_boxed(
+        Box::new(when),
+        Box::new(move || then().into()),
+        Box::new(move || otherwise().into()),
+    )
+}
+
+fn show_else_boxed(
+    when: Box<dyn Fn() -> bool>,
+    then: Box<dyn Fn() -> View>,
+    otherwise: Box<dyn Fn() -> View>,
+) -> View {
+    keyed_boxed::<bool>(
+        when,
+        Box::new(move |on| if *on { then() } else { otherwise() }),
+    )
 }
 
 /// `then` while `when` is true.
@@ -294,7 +310,11 @@ pub fn show<A: Into<View>>(
     when: impl Fn() -> bool + 'static,
     then: impl Fn() -> A + 'static,
 ) -> View {
-    show_else(when, then, || View::Empty)
+    show_else_boxed(
+        Box::new(when),
+        Box::new(move || then().into()),
+        Box::new(|| View::Empty),
+    )
 }
 
 /// The region machinery: `render` returns `None` to keep what is shown. Each rendering runs in a fresh scope;
