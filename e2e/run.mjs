@@ -45,11 +45,14 @@ async function api(path, init = {}) {
   return body;
 }
 let token;
-async function summary() {
+async function bearer() {
   if (!token) {
     token = (await api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) })).access_token;
   }
-  return api('/api/v1/budget/summary', { headers: { authorization: `Bearer ${token}` } });
+  return token;
+}
+async function summary() {
+  return api('/api/v1/budget/summary', { headers: { authorization: `Bearer ${await bearer()}` } });
 }
 
 // Polls `check` until it stops throwing, or fails with its last error after `ms`.
@@ -204,6 +207,24 @@ try {
     await input.press('Enter');
     await eventually(async () => assert.equal(await items.count(), 2));
     await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+
+    // Details: a note being typed survives ticking the same task, and Save keeps both changes.
+    const dentist = items.filter({ hasText: 'Book dentist' });
+    await page.getByRole('button', { name: 'Details of Book dentist' }).click();
+    await dentist.getByLabel('Notes').fill('Bring the insurance card');
+    await page.getByRole('checkbox', { name: 'Done: Book dentist' }).check();
+    await page.locator('.todo-count').filter({ hasText: '1 item left' }).waitFor();
+    assert.equal(await dentist.getByLabel('Notes').inputValue(), 'Bring the insurance card');
+    await dentist.getByRole('button', { name: 'Save' }).click();
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await eventually(async () => {
+      const listed = await api('/api/v1/tasks', { headers: { authorization: `Bearer ${await bearer()}` } });
+      const saved = listed.items.find((t) => t.title === 'Book dentist');
+      assert.equal(saved.notes, 'Bring the insurance card');
+      assert.ok(saved.completed_at, 'still done after saving the details');
+    });
+    await page.getByRole('checkbox', { name: 'Done: Book dentist' }).uncheck();
+    await page.locator('.todo-count').filter({ hasText: '2 items left' }).waitFor();
     await shot('tasks');
   });
 

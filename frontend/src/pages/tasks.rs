@@ -546,10 +546,14 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
         },
     );
 
-    // Rebuilt when the task changes while open, as a fresh form for the current version.
+    // Built when opened, from the task as it is then; a change to the task meanwhile (ticking it done, say)
+    // keeps what is being typed, and saving applies it to the task as it is at that moment.
     let open = keyed(
-        move || if details.get() { task.get() } else { None },
-        move |t: &Option<Task>| t.clone().map(|t| details_form(t, tasks, details)),
+        move || details.get(),
+        move |open: &bool| {
+            let current = if *open { untrack(|| task.get()) } else { None };
+            current.map(|t| details_form(t, tasks, details))
+        },
     );
 
     el("li")
@@ -580,6 +584,7 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
         format!("{prefix}-priority"),
     );
     let due_hint = task.due_on;
+    let id = task.id;
     let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         let due_on = crate::format::parse_date(&due.get_untracked());
@@ -600,6 +605,11 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
             });
             return;
         }
+        // The task as it is now (it may have been ticked or renamed since the form opened).
+        let Some(task) = tasks.with_untracked(|l| l.iter().find(|t| t.id == id).cloned()) else {
+            open.set(false);
+            return;
+        };
         let mut next = task.clone();
         next.notes.clone_from(&notes);
         next.due_on = due_on;
