@@ -229,7 +229,11 @@ impl El {
         self.0
             .add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())
             .ok();
-        keep(closure);
+        keep(Listener {
+            node: self.0.clone(),
+            event: event.to_owned(),
+            closure,
+        });
         self
     }
 
@@ -237,6 +241,22 @@ impl El {
     pub fn with_node(self, f: impl FnOnce(&Element)) -> El {
         f(&self.0);
         self
+    }
+}
+
+/// An event listener, unregistered when its scope is disposed (a detached node that still got an event would
+/// otherwise call a dropped closure).
+struct Listener {
+    node: Element,
+    event: String,
+    closure: Closure<dyn FnMut(Event)>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.node
+            .remove_event_listener_with_callback(&self.event, self.closure.as_ref().unchecked_ref())
+            .ok();
     }
 }
 
@@ -459,3 +479,6 @@ pub fn set_timeout(f: impl FnOnce() + 'static, ms: i32) {
         .set_timeout_with_callback_and_timeout_and_arguments_0(closure.unchecked_ref(), ms)
         .ok();
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
