@@ -591,11 +591,13 @@ fn signed_out() -> UiError {
     }
 }
 
-fn to_json<B: Serialize>(body: &B) -> String {
+/// `body` as JSON text.
+pub fn to_json<B: Serialize>(body: &B) -> String {
     serde_json::to_string(body).unwrap_or_default()
 }
 
-fn json<T: DeserializeOwned>((_, text): (u16, String)) -> Result<T, UiError> {
+/// A response body as `T` (an empty body reads as `null`).
+pub fn json<T: DeserializeOwned>((_, text): (u16, String)) -> Result<T, UiError> {
     let text = if text.is_empty() { "null" } else { &text };
     serde_json::from_str(text).map_err(|_| UiError::Decode)
 }

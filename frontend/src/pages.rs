@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod bills;
+pub mod editor;
 pub mod home;
 pub mod schedules;
 pub mod settings;

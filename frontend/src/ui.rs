@@ -1,5 +1,8 @@
 //! Small browser-side helpers and shared components: money in the user's locale, today's date, the app-wide
-//! notice (errors from rolled-back changes), field error messages.
+//! notice (errors from rolled-back changes), and the pieces of every form — label, bound input, field error
+//! messages, the actions row. (What the bills and pay-schedules pages share is in `pages/editor.rs`.)
+
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use shared::Money;
@@ -115,6 +118,53 @@ pub fn field_error(id: &str, message: Signal<Option<String>>) -> El {
         .attr("role", "alert")
         .flag_dyn("hidden", move || message.get().is_none())
         .text_dyn(move || message.get().unwrap_or_default())
+}
+
+/// `<label for="<id>">` with `text`.
+pub fn label(id: &str, text: &str) -> El {
+    el("label").attr("for", id).text(text)
+}
+
+/// A grey aside inside a label ("(optional)").
+pub fn hint(text: &str) -> El {
+    el("span").class("hint").text(text)
+}
+
+/// An `<input>` bound to `value`: `id`, `type`, then `attrs` in order (`("required", "")` for a flag).
+pub fn input(id: &str, kind: &str, attrs: &[(&str, &str)], value: RwSignal<String>) -> El {
+    let mut input = el("input").id(id).attr("type", kind);
+    for (name, value) in attrs {
+        input = input.attr(name, value);
+    }
+    input.bind_value(value)
+}
+
+/// The usual form field: its label, the control (given `aria-describedby="<id>-error"`) and its error message.
+pub fn field(id: &str, label: El, control: El, message: Signal<Option<String>>) -> View {
+    let error_id = format!("{id}-error");
+    View::List(vec![
+        label.into(),
+        control.attr("aria-describedby", &error_id).into(),
+        field_error(id, message).into(),
+    ])
+}
+
+/// A submit button of `class` ("primary", "danger").
+pub fn submit_button(class: &str) -> El {
+    el("button").attr("type", "submit").class(class)
+}
+
+/// A Cancel button that calls `cancel`.
+pub fn cancel_button(cancel: Rc<dyn Fn()>) -> El {
+    el("button")
+        .attr("type", "button")
+        .on("click", move |_| cancel())
+        .text("Cancel")
+}
+
+/// A form's row of buttons: `submit`, then `other` (a Cancel button, a status).
+pub fn actions(submit: El, other: El) -> El {
+    el("div").class("actions").child(submit).child(other)
 }
 
 /// A form-level error message.

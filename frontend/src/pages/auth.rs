@@ -7,10 +7,10 @@ use web_sys::Event;
 
 use crate::api::cognito::NOT_CONFIRMED;
 use crate::api::{SignedUp, UiError};
-use crate::dom::{View, dynamic, el, keyed, show_else};
+use crate::dom::{El, View, dynamic, el, keyed, show_else};
 use crate::route::{Route, link};
-use crate::rx::{RwSignal, StoredValue, spawn};
-use crate::ui::{ctx, field_error, field_message, form_error};
+use crate::rx::{RwSignal, Signal, StoredValue, spawn};
+use crate::ui::{ctx, field, field_message, form_error, hint, input, label, submit_button};
 
 pub fn sign_in() -> View {
     let ctx = ctx();
@@ -74,46 +74,15 @@ pub fn sign_in() -> View {
                     el("form")
                         .on("submit", submit)
                         .flag("novalidate", true)
-                        .child(el("label").attr("for", "email").text("Email"))
-                        .child(
-                            el("input")
-                                .id("email")
-                                .attr("type", "email")
-                                .attr("autocomplete", "username")
-                                .flag("required", true)
-                                .bind_value(email)
-                                .attr("aria-describedby", "email-error"),
-                        )
-                        .child(field_error("email", field_message(error, local, "email")))
-                        .child(el("label").attr("for", "password").text("Password"))
-                        .child(
-                            el("input")
-                                .id("password")
-                                .attr("type", "password")
-                                .attr("autocomplete", "current-password")
-                                .flag("required", true)
-                                .bind_value(password)
-                                .attr("aria-describedby", "password-error"),
-                        )
-                        .child(field_error(
-                            "password",
+                        .child(email_field(email, field_message(error, local, "email")))
+                        .child(password_field(
+                            password,
+                            "current-password",
+                            label("password", "Password"),
                             field_message(error, local, "password"),
                         ))
                         .child(form_error(error))
-                        .child(
-                            el("button")
-                                .attr("type", "submit")
-                                .class("primary")
-                                .flag_dyn("disabled", move || busy.get())
-                                .text_dyn(move || {
-                                    if busy.get() {
-                                        "Signing in…"
-                                    } else {
-                                        "Sign in"
-                                    }
-                                    .to_owned()
-                                }),
-                        ),
+                        .child(busy_button(busy, "Sign in", "Signing in…")),
                 )
                 .child(
                     el("p")
@@ -135,7 +104,7 @@ pub fn sign_up() -> View {
     // `Some(where the code went)` once the pool wants the e-mail confirmed.
     let confirming = RwSignal::new(None::<Option<String>>);
     let auth = ctx.api.auth();
-    let (hint, checks_passwords) = (auth.password_hint(), auth.checks_passwords());
+    let (password_hint, checks_passwords) = (auth.password_hint(), auth.checks_passwords());
     let submit = move |ev: Event| {
         ev.prevent_default();
         // The same rules the server applies, checked first so most mistakes need no round trip. A user pool has
@@ -192,66 +161,21 @@ pub fn sign_up() -> View {
                     el("form")
                         .on("submit", submit)
                         .flag("novalidate", true)
-                        .child(
-                            el("label")
-                                .attr("for", "name")
-                                .text("Name ")
-                                .child(el("span").class("hint").text("(optional)")),
-                        )
-                        .child(
-                            el("input")
-                                .id("name")
-                                .attr("type", "text")
-                                .attr("autocomplete", "name")
-                                .bind_value(name)
-                                .attr("aria-describedby", "name-error"),
-                        )
-                        .child(field_error("name", field_message(error, local, "name")))
-                        .child(el("label").attr("for", "email").text("Email"))
-                        .child(
-                            el("input")
-                                .id("email")
-                                .attr("type", "email")
-                                .attr("autocomplete", "username")
-                                .flag("required", true)
-                                .bind_value(email)
-                                .attr("aria-describedby", "email-error"),
-                        )
-                        .child(field_error("email", field_message(error, local, "email")))
-                        .child(
-                            el("label")
-                                .attr("for", "password")
-                                .text("Password ")
-                                .child(el("span").class("hint").text(hint)),
-                        )
-                        .child(
-                            el("input")
-                                .id("password")
-                                .attr("type", "password")
-                                .attr("autocomplete", "new-password")
-                                .flag("required", true)
-                                .bind_value(password)
-                                .attr("aria-describedby", "password-error"),
-                        )
-                        .child(field_error(
-                            "password",
+                        .child(field(
+                            "name",
+                            label("name", "Name ").child(hint("(optional)")),
+                            input("name", "text", &[("autocomplete", "name")], name),
+                            field_message(error, local, "name"),
+                        ))
+                        .child(email_field(email, field_message(error, local, "email")))
+                        .child(password_field(
+                            password,
+                            "new-password",
+                            label("password", "Password ").child(hint(password_hint)),
                             field_message(error, local, "password"),
                         ))
                         .child(form_error(error))
-                        .child(
-                            el("button")
-                                .attr("type", "submit")
-                                .class("primary")
-                                .flag_dyn("disabled", move || busy.get())
-                                .text_dyn(move || {
-                                    if busy.get() {
-                                        "Creating account…"
-                                    } else {
-                                        "Create account"
-                                    }
-                                    .to_owned()
-                                }),
-                        ),
+                        .child(busy_button(busy, "Create account", "Creating account…")),
                 )
                 .child(
                     el("p")
@@ -340,37 +264,27 @@ fn confirm_email(
             el("form")
                 .on("submit", submit)
                 .flag("novalidate", true)
-                .child(el("label").attr("for", "code").text("Confirmation code"))
-                .child(
-                    el("input")
-                        .id("code")
-                        .attr("type", "text")
-                        .attr("inputmode", "numeric")
-                        .attr("autocomplete", "one-time-code")
-                        .flag("required", true)
-                        .bind_value(code)
-                        .attr("aria-describedby", "code-error"),
-                )
-                .child(field_error("code", field_message(error, local, "code")))
+                .child(field(
+                    "code",
+                    label("code", "Confirmation code"),
+                    input(
+                        "code",
+                        "text",
+                        &[
+                            ("inputmode", "numeric"),
+                            ("autocomplete", "one-time-code"),
+                            ("required", ""),
+                        ],
+                        code,
+                    ),
+                    field_message(error, local, "code"),
+                ))
                 .child(form_error(error))
                 .child(dynamic(move || {
                     sent.get()
                         .map(|text| el("p").attr("role", "status").text(&text))
                 }))
-                .child(
-                    el("button")
-                        .attr("type", "submit")
-                        .class("primary")
-                        .flag_dyn("disabled", move || busy.get())
-                        .text_dyn(move || {
-                            if busy.get() {
-                                "Confirming…"
-                            } else {
-                                "Confirm and sign in"
-                            }
-                            .to_owned()
-                        }),
-                ),
+                .child(busy_button(busy, "Confirm and sign in", "Confirming…")),
         )
         .child(
             el("p")
@@ -392,4 +306,46 @@ fn confirm_email(
                 ),
         )
         .into()
+}
+
+/// The e-mail field (sign in and sign up).
+fn email_field(email: RwSignal<String>, message: Signal<Option<String>>) -> View {
+    field(
+        "email",
+        label("email", "Email"),
+        input(
+            "email",
+            "email",
+            &[("autocomplete", "username"), ("required", "")],
+            email,
+        ),
+        message,
+    )
+}
+
+/// The password field: `autocomplete` tells password managers which one it is.
+fn password_field(
+    password: RwSignal<String>,
+    autocomplete: &str,
+    label: El,
+    message: Signal<Option<String>>,
+) -> View {
+    field(
+        "password",
+        label,
+        input(
+            "password",
+            "password",
+            &[("autocomplete", autocomplete), ("required", "")],
+            password,
+        ),
+        message,
+    )
+}
+
+/// The form's submit button: disabled and saying `working` while `busy`.
+fn busy_button(busy: RwSignal<bool>, idle: &'static str, working: &'static str) -> El {
+    submit_button("primary")
+        .flag_dyn("disabled", move || busy.get())
+        .text_dyn(move || if busy.get() { working } else { idle }.to_owned())
 }

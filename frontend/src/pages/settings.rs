@@ -1,6 +1,8 @@
 //! *Settings*: currency, time zone and current balance (PATCH with the record's version), the data export, and
 //! deleting the account (typed confirmation).
 
+use std::rc::Rc;
+
 use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
 use web_sys::Event;
 
@@ -12,7 +14,8 @@ use crate::format::{decimal, parse_amount};
 use crate::route::{Route, router};
 use crate::rx::{RwSignal, effect, spawn};
 use crate::ui::{
-    ctx, decimals, device_time_zone, download, field_error, field_message, form_error,
+    actions, cancel_button, ctx, decimals, device_time_zone, download, field, field_error,
+    field_message, form_error, hint, input, label, submit_button,
 };
 
 pub fn settings() -> View {
@@ -128,12 +131,11 @@ pub fn settings() -> View {
             }
         });
     };
-    let field = move |name: &'static str| field_message(error, local, name);
+    let message = move |name: &'static str| field_message(error, local, name);
 
     let mut select = el("select")
         .id("currency")
-        .on("change", move |ev| currency.set(target_value(&ev)))
-        .attr("aria-describedby", "currency-error");
+        .on("change", move |ev| currency.set(target_value(&ev)));
     for (code, _) in CURRENCIES.iter() {
         let code: &'static str = code;
         select = select.child(
@@ -161,19 +163,18 @@ pub fn settings() -> View {
                     el("div")
                         .class("grid")
                         .child(
-                            el("span")
-                                .child(el("label").attr("for", "currency").text("Currency"))
-                                .child(select)
-                                .child(field_error("currency", field("currency"))),
+                            el("span").child(field(
+                                "currency",
+                                label("currency", "Currency"),
+                                select,
+                                message("currency"),
+                            )),
                         )
                         .child(
                             el("span")
-                                .child(el("label").attr("for", "time-zone").text("Time zone"))
+                                .child(label("time-zone", "Time zone"))
                                 .child(
-                                    el("input")
-                                        .id("time-zone")
-                                        .attr("type", "text")
-                                        .bind_value(zone)
+                                    input("time-zone", "text", &[], zone)
                                         .attr("aria-describedby", "time-zone-error"),
                                 )
                                 .child(device_time_zone().map(|d| {
@@ -184,48 +185,29 @@ pub fn settings() -> View {
                                         .on("click", move |_| zone.set(d.clone()))
                                         .text(&label)
                                 }))
-                                .child(field_error("time-zone", field("time_zone"))),
+                                .child(field_error("time-zone", message("time_zone"))),
                         )
                         .child(
-                            el("span")
-                                .child(
-                                    el("label")
-                                        .attr("for", "balance")
-                                        .text("Current balance ")
-                                        .child(
-                                            el("span")
-                                                .class("hint")
-                                                .text("(optional; enables the projection)"),
-                                        ),
-                                )
-                                .child(
-                                    el("input")
-                                        .id("balance")
-                                        .attr("type", "text")
-                                        .attr("inputmode", "decimal")
-                                        .bind_value(balance)
-                                        .attr("aria-describedby", "balance-error"),
-                                )
-                                .child(field_error("balance", field("current_balance"))),
+                            el("span").child(field(
+                                "balance",
+                                label("balance", "Current balance ")
+                                    .child(hint("(optional; enables the projection)")),
+                                input("balance", "text", &[("inputmode", "decimal")], balance),
+                                message("current_balance"),
+                            )),
                         ),
                 )
                 .child(form_error(error))
-                .child(
-                    el("div")
-                        .class("actions")
-                        .child(
-                            el("button")
-                                .attr("type", "submit")
-                                .class("primary")
-                                .flag_dyn("disabled", move || {
-                                    busy.get() || current.with(Option::is_none)
-                                })
-                                .text("Save settings"),
-                        )
-                        .child(el("span").attr("role", "status").text_dyn(move || {
-                            if saved.get() { "Saved." } else { "" }.to_owned()
-                        })),
-                ),
+                .child(actions(
+                    submit_button("primary")
+                        .flag_dyn("disabled", move || {
+                            busy.get() || current.with(Option::is_none)
+                        })
+                        .text("Save settings"),
+                    el("span").attr("role", "status").text_dyn(move || {
+                        if saved.get() { "Saved." } else { "" }.to_owned()
+                    }),
+                )),
         )
         .child(
             el("div")
@@ -260,38 +242,24 @@ pub fn settings() -> View {
                                     .text(" to confirm."),
                             )
                             .child(
-                                el("label")
-                                    .attr("for", "confirm-delete")
-                                    .class("visually-hidden")
-                                    .text("Type delete to confirm"),
+                                label("confirm-delete", "Type delete to confirm")
+                                    .class("visually-hidden"),
                             )
-                            .child(
-                                el("input")
-                                    .id("confirm-delete")
-                                    .attr("type", "text")
-                                    .attr("autocomplete", "off")
-                                    .bind_value(confirm_text),
-                            )
+                            .child(input(
+                                "confirm-delete",
+                                "text",
+                                &[("autocomplete", "off")],
+                                confirm_text,
+                            ))
                             .child(form_error(delete_error))
-                            .child(
-                                el("div")
-                                    .class("actions")
-                                    .child(
-                                        el("button")
-                                            .attr("type", "submit")
-                                            .class("danger")
-                                            .flag_dyn("disabled", move || {
-                                                confirm_text.get().trim() != "delete"
-                                            })
-                                            .text("Delete account"),
-                                    )
-                                    .child(
-                                        el("button")
-                                            .attr("type", "button")
-                                            .on("click", move |_| deleting.set(false))
-                                            .text("Cancel"),
-                                    ),
-                            )
+                            .child(actions(
+                                submit_button("danger")
+                                    .flag_dyn("disabled", move || {
+                                        confirm_text.get().trim() != "delete"
+                                    })
+                                    .text("Delete account"),
+                                cancel_button(Rc::new(move || deleting.set(false))),
+                            ))
                     },
                     move || {
                         el("button")

@@ -5,6 +5,8 @@
 //! The list is keyed by task id (rows are built once and moved, not rebuilt), so a row's editing state, draft
 //! and open details — and the focus of its edit field — survive changes to other tasks.
 
+use std::rc::Rc;
+
 use shared::tasks::{CreateTask, Priority, Task, UpdateTask};
 use shared::{ApiError, Page};
 use uuid::Uuid;
@@ -20,7 +22,9 @@ use crate::optimistic::{self, Undo};
 use crate::route::{Route, current_page, link, router};
 use crate::rx::{Memo, RwSignal, StoredValue, spawn, untrack};
 use crate::todo::{self, EditOutcome, Filter, Sort};
-use crate::ui::{Ctx, ctx, form_error, loading, today};
+use crate::ui::{
+    Ctx, actions, cancel_button, ctx, form_error, input, label, loading, submit_button, today,
+};
 
 /// Most pages of tasks the list follows (100 each).
 const MAX_PAGES: usize = 20;
@@ -216,14 +220,9 @@ pub fn tasks() -> View {
         .child(
             el("div")
                 .class("new-extras")
-                .child(el("label").attr("for", "new-due").text("Due"))
-                .child(
-                    el("input")
-                        .id("new-due")
-                        .attr("type", "date")
-                        .bind_value(new_due),
-                )
-                .child(el("label").attr("for", "new-priority").text("Priority"))
+                .child(label("new-due", "Due"))
+                .child(input("new-due", "date", &[], new_due))
+                .child(label("new-priority", "Priority"))
                 .child(priority_select("new-priority", new_priority))
                 .child(
                     el("button")
@@ -631,7 +630,7 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
                 open.set(false);
             }
         })
-        .child(el("label").attr("for", &notes_id).text("Notes"))
+        .child(label(&notes_id, "Notes"))
         .child(
             el("textarea")
                 .id(&notes_id)
@@ -642,33 +641,22 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
         .child(
             el("div")
                 .class("row-fields")
+                .child(el("span").child(label(&due_id, "Due")).child(input(
+                    &due_id,
+                    "date",
+                    &[],
+                    due,
+                )))
                 .child(
                     el("span")
-                        .child(el("label").attr("for", &due_id).text("Due"))
-                        .child(el("input").id(&due_id).attr("type", "date").bind_value(due)),
-                )
-                .child(
-                    el("span")
-                        .child(el("label").attr("for", &priority_id).text("Priority"))
+                        .child(label(&priority_id, "Priority"))
                         .child(priority_select(&priority_id, priority)),
                 ),
         )
-        .child(
-            el("div")
-                .class("actions")
-                .child(
-                    el("button")
-                        .attr("type", "submit")
-                        .class("primary")
-                        .text("Save"),
-                )
-                .child(
-                    el("button")
-                        .attr("type", "button")
-                        .on("click", move |_| open.set(false))
-                        .text("Cancel"),
-                ),
-        )
+        .child(actions(
+            submit_button("primary").text("Save"),
+            cancel_button(Rc::new(move || open.set(false))),
+        ))
         .child(due_hint.map(|d| {
             el("p")
                 .class("hint")
