@@ -321,6 +321,13 @@ try {
     await page.getByLabel(/Current balance/).fill('abc');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('#balance-error').filter({ hasText: /number/ }).waitFor();
+    // Picking a currency with other minor units warns that amounts are not converted; picking back clears it.
+    const note = page.locator('#currency-note');
+    assert.equal(await note.isVisible(), false);
+    await page.getByLabel('Currency').selectOption('JPY');
+    await note.filter({ hasText: /\$1\.00 would read ¥100/ }).waitFor();
+    await page.getByLabel('Currency').selectOption('USD');
+    await note.waitFor({ state: 'hidden' });
     await page.getByLabel(/Current balance/).fill('500');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved.').waitFor();

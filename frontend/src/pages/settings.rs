@@ -3,19 +3,20 @@
 
 use std::rc::Rc;
 
+use shared::Money;
 use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
 use web_sys::Event;
 
 use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
-use crate::dom::{View, el, key, show_else, target_value};
+use crate::dom::{El, View, el, key, show_else, target_value};
 use crate::format::{decimal, parse_amount};
 use crate::route::{Route, router};
 use crate::rx::{RwSignal, effect, spawn};
 use crate::ui::{
     actions, cancel_button, ctx, decimals, device_time_zone, download, field, field_error,
-    field_message, form_error, hint, input, label, submit_button,
+    field_message, form_error, hint, input, label, money, submit_button,
 };
 
 pub fn settings() -> View {
@@ -163,12 +164,14 @@ pub fn settings() -> View {
                     el("div")
                         .class("grid")
                         .child(
-                            el("span").child(field(
-                                "currency",
-                                label("currency", "Currency"),
-                                select,
-                                message("currency"),
-                            )),
+                            el("span")
+                                .child(field(
+                                    "currency",
+                                    label("currency", "Currency"),
+                                    select,
+                                    message("currency"),
+                                ))
+                                .child(currency_note(current, currency)),
                         )
                         .child(
                             el("span")
@@ -271,4 +274,29 @@ pub fn settings() -> View {
                 )),
         )
         .into()
+}
+
+/// Said before saving a currency with other minor units than the saved one (USD to JPY): amounts are stored in
+/// the smallest unit and are not converted, so $1.00 would read ¥100.
+fn currency_note(current: RwSignal<Option<Settings>>, chosen: RwSignal<String>) -> El {
+    let note = move || {
+        let saved = current.with(|s| s.as_ref().map(|s| s.currency.clone()))?;
+        let chosen = chosen.get();
+        let (from, to) = (decimals(&saved), decimals(&chosen));
+        (from != to && shared::budget::is_currency(&chosen)).then(|| {
+            let one: Money = 10_i64.pow(u32::from(from));
+            format!(
+                "Amounts are not converted: they keep their smallest units, so {} would read {}. \
+                 Change the currency before adding amounts, or check them after.",
+                money(one, &saved),
+                money(one, &chosen)
+            )
+        })
+    };
+    el("p")
+        .class("hint")
+        .id("currency-note")
+        .attr("role", "status")
+        .flag_dyn("hidden", move || note().is_none())
+        .text_dyn(move || note().unwrap_or_default())
 }
