@@ -272,6 +272,9 @@ try {
       await f.getByLabel('Month', { exact: true }).selectOption('2');
       await f.getByLabel('Day of the month').selectOption('last');
     });
+    // Each row's buttons name their bill for screen readers.
+    await page.getByRole('button', { name: 'Edit Phone' }).waitFor();
+    await page.getByRole('button', { name: 'Delete Phone' }).waitFor();
     await shot('bills');
   });
 

@@ -24,7 +24,6 @@ const BILLS: Kind = Kind {
     testid: "bill",
     prefix: "bill",
     path: "/api/v1/bills",
-    delete_label: true,
 };
 
 pub fn bills() -> View {

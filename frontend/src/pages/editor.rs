@@ -40,8 +40,6 @@ pub struct Kind {
     pub prefix: &'static str,
     /// The collection, as in `/api/v1/bills` (a record: `<path>/<id>`).
     pub path: &'static str,
-    /// Whether the Delete button carries `aria-label="Delete"` (bills' does).
-    pub delete_label: bool,
 }
 
 /// The page's list of records, as the shared parts handle it (one `impl` per record type).
@@ -191,6 +189,7 @@ pub fn summary(
 ) -> View {
     let ctx = ctx();
     let confirm = RwSignal::new(false);
+    let delete_label = format!("Delete {name}");
     View::List(vec![
         el("div")
             .class("item-main")
@@ -245,16 +244,12 @@ pub fn summary(
                         )
                 },
                 move || {
-                    let button = el("button")
+                    el("button")
                         .attr("type", "button")
                         .class("danger-link")
-                        .on("click", move |_| confirm.set(true));
-                    if kind.delete_label {
-                        button.attr("aria-label", "Delete")
-                    } else {
-                        button
-                    }
-                    .text("Delete")
+                        .on("click", move |_| confirm.set(true))
+                        .attr("aria-label", &delete_label)
+                        .text("Delete")
                 },
             ))
             .into(),

@@ -25,7 +25,6 @@ const SCHEDULES: Kind = Kind {
     testid: "schedule",
     prefix: "pay",
     path: "/api/v1/pay-schedules",
-    delete_label: false,
 };
 
 pub fn schedules() -> View {
