@@ -154,6 +154,11 @@ try {
     // Complete one.
     await page.getByRole('checkbox', { name: 'Done: Pay rent' }).check();
     await page.locator('.todo-count').filter({ hasText: '1 item left' }).waitFor();
+    // Shortcuts work while a checkbox has focus (it takes no text): `/` goes to the search box.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'checkbox');
+    await page.keyboard.press('/');
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.id), 'task-search'));
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
 
     // Filters live in the URL.
     await page.getByRole('link', { name: 'Active', exact: true }).click();
@@ -275,6 +280,11 @@ try {
     // Each row's buttons name their bill for screen readers.
     await page.getByRole('button', { name: 'Edit Phone' }).waitFor();
     await page.getByRole('button', { name: 'Delete Phone' }).waitFor();
+    // Editing focuses the name field (not only the first form of the page load); Escape closes it unchanged.
+    await page.getByRole('button', { name: 'Edit Phone' }).click();
+    await eventually(async () => assert.match(await page.evaluate(() => document.activeElement?.id ?? ''), /^bill-.*-name$/));
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Edit Phone' }).waitFor();
     await shot('bills');
   });
 

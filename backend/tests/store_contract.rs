@@ -195,28 +195,14 @@ pub async fn task_lists_page_in_stable_order_across_several_pages(store: &dyn St
     let mut cursor = None;
     let mut pages = 0;
     loop {
-        let page = store
-            .list_tasks(
-                me,
-                &TaskQuery {
-                    cursor: cursor.clone(),
-                    ..query(5)
-                },
-            )
-            .await
-            .unwrap();
+        let page_query = TaskQuery {
+            cursor: cursor.clone(),
+            ..query(5)
+        };
+        let page = store.list_tasks(me, &page_query).await.unwrap();
         assert!(page.items.len() <= 5);
         // The wire-form listing the API sends is the same page, task for task and cursor for cursor.
-        let json = store
-            .list_tasks_json(
-                me,
-                &TaskQuery {
-                    cursor: cursor.clone(),
-                    ..query(5)
-                },
-            )
-            .await
-            .unwrap();
+        let json = store.list_tasks_json(me, &page_query).await.unwrap();
         assert_eq!(json.next_cursor, page.next_cursor);
         let decoded: Vec<Task> = json
             .items

@@ -10,7 +10,10 @@
 //! the effect; `set`/`update` re-runs subscribers after the current batch, each at most once per batch; the
 //! `_untracked` forms never subscribe. Signal values live as long as the page (a few bytes each, never freed),
 //! so a handle held by a finished async task is always safe to use; effects and listeners are disposed with
-//! their scope.
+//! their scope. The arena slots of disposed effects and scopes are not reused either (a stale subscriber id
+//! must never wake a different effect): each re-rendering of a region leaves some tens of bytes behind, which a
+//! page session does not notice; a long-lived page that re-renders constantly would want slot reuse with
+//! generations.
 
 use std::any::Any;
 use std::cell::RefCell;

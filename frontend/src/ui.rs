@@ -224,3 +224,20 @@ pub fn download(filename: &str, text: &str, mime: &str) -> Option<()> {
     anchor.click();
     web_sys::Url::revoke_object_url(&url).ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_save_closes_only_its_own_editor() {
+        let (a, b) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        let editing = RwSignal::new(Some(Some(b)));
+        // The save of `a` (or of the add form) finishes while `b` is open: `b` stays open.
+        close_editor(editing, Some(a));
+        close_editor(editing, None);
+        assert_eq!(editing.get_untracked(), Some(Some(b)));
+        close_editor(editing, Some(b));
+        assert_eq!(editing.get_untracked(), None);
+    }
+}

@@ -449,80 +449,86 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
         }
     };
 
-    let view = dynamic(move || {
-        if editing.get() {
-            return None;
-        }
-        let t = task.get()?;
-        let done = t.is_completed();
-        let (priority, notes) = (t.priority, t.notes.clone());
-        let title = t.title;
-        let due = t
-            .due_on
-            .map(|d| (relative_day(d, today), !done && d < today));
-        let meta = el("span")
-            .class("meta")
-            .child(due.map(|(text, overdue)| {
-                el("span")
-                    .class(if overdue { "tag overdue" } else { "tag" })
-                    .text(&text)
-            }))
-            .child((priority != Priority::None).then(|| {
-                el("span")
-                    .class(&format!("tag prio-{}", priority.as_str()))
-                    .text(priority.as_str())
-            }))
-            .child((!notes.is_empty()).then(|| {
-                el("span")
-                    .class("tag subtle")
-                    .attr("title", &notes)
-                    .text("notes")
-            }));
-        Some(
-            el("div")
-                .class("view")
-                .child(
-                    el("input")
-                        .class("toggle")
-                        .attr("type", "checkbox")
-                        .prop_dyn("checked", move || JsValue::from_bool(done))
-                        .attr("aria-label", &format!("Done: {title}"))
-                        .on("change", move |ev| toggle(target_checked(&ev))),
-                )
-                .child(
-                    el("label")
-                        .class("title")
-                        .attr("tabindex", "0")
-                        .on("dblclick", move |_| start_edit())
-                        .on("keydown", move |ev| {
-                            if key(&ev) == "Enter" {
-                                ev.prevent_default();
-                                start_edit();
-                            }
-                        })
-                        .attr("title", "Double-click or press Enter to edit")
-                        .text(&title),
-                )
-                .child(meta)
-                .child(
-                    el("button")
-                        .attr("type", "button")
-                        .class("link details-toggle")
-                        .attr_dyn("aria-expanded", move || Some(details.get().to_string()))
-                        .attr("aria-label", &format!("Details of {title}"))
-                        .on("click", move |_| details.update(|d| *d = !*d))
-                        .text("Details"),
-                )
-                .child(
-                    el("button")
-                        .attr("type", "button")
-                        .class("destroy")
-                        .attr("aria-label", &format!("Delete {title}"))
-                        .on("click", move |_| remove(ctx, tasks, id))
-                        .text("×"),
-                ),
-        )
-    });
+    // Rebuilt when what it shows changes, but not when the task is ticked: the checkbox (and its keyboard
+    // focus) stays, and only its state and the overdue tag follow.
+    let done = move || task.with(|t| t.as_ref().is_some_and(Task::is_completed));
+    let view = keyed(
+        move || {
+            if editing.get() {
+                return None;
+            }
+            task.with(|t| {
+                t.as_ref()
+                    .map(|t| (t.title.clone(), t.due_on, t.priority, t.notes.clone()))
+            })
+        },
+        move |shown| {
+            let (title, due_on, priority, notes) = shown.clone()?;
+            let meta = el("span")
+                .class("meta")
+                .child(due_on.map(|d| {
+                    el("span")
+                        .class("tag")
+                        .class_dyn("overdue", move || !done() && d < today)
+                        .text(&relative_day(d, today))
+                }))
+                .child((priority != Priority::None).then(|| {
+                    el("span")
+                        .class(&format!("tag prio-{}", priority.as_str()))
+                        .text(priority.as_str())
+                }))
+                .child((!notes.is_empty()).then(|| {
+                    el("span")
+                        .class("tag subtle")
+                        .attr("title", &notes)
+                        .text("notes")
+                }));
+            Some(
+                el("div")
+                    .class("view")
+                    .child(
+                        el("input")
+                            .class("toggle")
+                            .attr("type", "checkbox")
+                            .prop_dyn("checked", move || JsValue::from_bool(done()))
+                            .attr("aria-label", &format!("Done: {title}"))
+                            .on("change", move |ev| toggle(target_checked(&ev))),
+                    )
+                    .child(
+                        el("label")
+                            .class("title")
+                            .attr("tabindex", "0")
+                            .on("dblclick", move |_| start_edit())
+                            .on("keydown", move |ev| {
+                                if key(&ev) == "Enter" {
+                                    ev.prevent_default();
+                                    start_edit();
+                                }
+                            })
+                            .attr("title", "Double-click or press Enter to edit")
+                            .text(&title),
+                    )
+                    .child(meta)
+                    .child(
+                        el("button")
+                            .attr("type", "button")
+                            .class("link details-toggle")
+                            .attr_dyn("aria-expanded", move || Some(details.get().to_string()))
+                            .attr("aria-label", &format!("Details of {title}"))
+                            .on("click", move |_| details.update(|d| *d = !*d))
+                            .text("Details"),
+                    )
+                    .child(
+                        el("button")
+                            .attr("type", "button")
+                            .class("destroy")
+                            .attr("aria-label", &format!("Delete {title}"))
+                            .on("click", move |_| remove(ctx, tasks, id))
+                            .text("×"),
+                    ),
+            )
+        },
+    );
 
     let edit = show(
         move || editing.get(),
