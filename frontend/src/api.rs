@@ -6,20 +6,21 @@
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shared::ApiError;
 use shared::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
+use shared::wire::{self, FromJson};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::dom::{set_timeout, window};
+use crate::format;
 use crate::rx::{RwSignal, StoredValue, effect, spawn};
 
 pub mod cognito;
 
 /// `/config.json`, written by the server so one build runs anywhere.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, FromJson)]
 pub struct RuntimeConfig {
     /// Prefix for API calls; empty means the page's own origin.
     #[serde(default)]
@@ -44,9 +45,8 @@ pub enum AuthConfig {
     Unsupported,
 }
 
-/// [`AuthConfig`] as written: one flat object read by hand, because serde's derive for a tagged enum buffers
-/// the object first (6 kB of wasm for a file read once).
-#[derive(Deserialize)]
+/// [`AuthConfig`] as written: one flat object, checked against `mode`.
+#[derive(FromJson)]
 struct AuthConfigWire {
     mode: String,
     region: Option<String>,
@@ -57,20 +57,15 @@ struct AuthConfigWire {
     endpoint: String,
 }
 
-impl<'de> Deserialize<'de> for AuthConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let wire = AuthConfigWire::deserialize(deserializer)?;
-        Ok(match wire.mode.as_str() {
+impl FromJson for AuthConfig {
+    fn from_json(value: &wire::Value) -> Option<Self> {
+        let wire = AuthConfigWire::from_json(value)?;
+        Some(match wire.mode.as_str() {
             "local" => AuthConfig::Local,
             "cognito" => AuthConfig::Cognito {
-                region: wire
-                    .region
-                    .ok_or_else(|| D::Error::missing_field("region"))?,
+                region: wire.region?,
                 user_pool_id: wire.user_pool_id,
-                client_id: wire
-                    .client_id
-                    .ok_or_else(|| D::Error::missing_field("client_id"))?,
+                client_id: wire.client_id?,
                 endpoint: wire.endpoint,
             },
             _ => AuthConfig::Unsupported,
@@ -85,7 +80,7 @@ pub async fn load_config() -> RuntimeConfig {
         auth: AuthConfig::Local,
     };
     match fetch("GET", "/config.json", None, None).await {
-        Ok((200, body)) => serde_json::from_str(&body).unwrap_or(default),
+        Ok((200, body)) => wire::from_str(&body).unwrap_or(default),
         _ => default,
     }
 }
@@ -171,7 +166,7 @@ pub fn describe(status: u16, error: &ApiError) -> String {
 }
 
 /// A signed-in session as kept in localStorage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
 pub struct Session {
     pub access_token: String,
     pub refresh_token: String,
@@ -196,7 +191,7 @@ impl Session {
 
     pub fn load() -> Option<Session> {
         let raw = storage()?.get_item(SESSION_KEY).ok()??;
-        serde_json::from_str(&raw).ok()
+        wire::from_str(&raw)
     }
 
     pub fn save(session: Option<&Session>) {
@@ -294,7 +289,7 @@ impl AuthBackend {
                 self.sign_in(email, password).await.map(SignedUp::In)
             }
             AuthBackend::Cognito(pool) => {
-                let email = shared::auth::normalize_email(email);
+                let email = format::normalize_email(email);
                 let answer = pool
                     .send(pool.sign_up(&email, password, name.as_deref()))
                     .await?;
@@ -313,7 +308,7 @@ impl AuthBackend {
         match self {
             AuthBackend::Local { .. } => Ok(()),
             AuthBackend::Cognito(pool) => {
-                let email = shared::auth::normalize_email(email);
+                let email = format::normalize_email(email);
                 match pool.send(pool.confirm_sign_up(&email, code.trim())).await {
                     // A retry after a confirmation whose sign-in failed: nothing left to confirm.
                     Err(e) if e.is(cognito::ALREADY_CONFIRMED) => Ok(()),
@@ -328,7 +323,7 @@ impl AuthBackend {
         match self {
             AuthBackend::Local { .. } => Ok(None),
             AuthBackend::Cognito(pool) => {
-                let email = shared::auth::normalize_email(email);
+                let email = format::normalize_email(email);
                 let answer = pool.send(pool.resend_code(&email)).await?;
                 Ok(cognito::destination(&answer))
             }
@@ -336,7 +331,7 @@ impl AuthBackend {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<Session, UiError> {
-        let normalized = shared::auth::normalize_email(email);
+        let normalized = format::normalize_email(email);
         match self {
             AuthBackend::Local { base } => {
                 let body = LoginRequest {
@@ -546,11 +541,11 @@ impl Api {
         check(status, text)
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, UiError> {
+    pub async fn get<T: FromJson>(&self, path: &str) -> Result<T, UiError> {
         json(self.raw("GET", path, None).await?)
     }
 
-    pub async fn post<B: Serialize, T: DeserializeOwned>(
+    pub async fn post<B: Serialize, T: FromJson>(
         &self,
         path: &str,
         body: &B,
@@ -558,7 +553,7 @@ impl Api {
         json(self.raw("POST", path, Some(to_json(body))).await?)
     }
 
-    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    pub async fn patch<B: Serialize, T: FromJson>(
         &self,
         path: &str,
         body: &B,
@@ -566,11 +561,7 @@ impl Api {
         json(self.raw("PATCH", path, Some(to_json(body))).await?)
     }
 
-    pub async fn put<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, UiError> {
+    pub async fn put<B: Serialize, T: FromJson>(&self, path: &str, body: &B) -> Result<T, UiError> {
         json(self.raw("PUT", path, Some(to_json(body))).await?)
     }
 
@@ -597,9 +588,9 @@ pub fn to_json<B: Serialize>(body: &B) -> String {
 }
 
 /// A response body as `T` (an empty body reads as `null`).
-pub fn json<T: DeserializeOwned>((_, text): (u16, String)) -> Result<T, UiError> {
+pub fn json<T: FromJson>((_, text): (u16, String)) -> Result<T, UiError> {
     let text = if text.is_empty() { "null" } else { &text };
-    serde_json::from_str(text).map_err(|_| UiError::Decode)
+    wire::from_str(text).ok_or(UiError::Decode)
 }
 
 /// 2xx passes; anything else becomes an [`UiError::Api`] decoded from the body.
@@ -607,7 +598,7 @@ fn check(status: u16, text: String) -> Result<(u16, String), UiError> {
     if (200..300).contains(&status) {
         return Ok((status, text));
     }
-    let error = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
+    let error = wire::from_str::<ApiError>(&text).unwrap_or_else(|| ApiError {
         code: "http_error".into(),
         message: String::new(),
         request_id: None,
@@ -740,20 +731,19 @@ mod tests {
     #[test]
     fn config_defaults_and_unknown_modes_are_understood() {
         let local: RuntimeConfig =
-            serde_json::from_str(r#"{"api_base_url":"","auth":{"mode":"local"}}"#).unwrap();
+            wire::from_str(r#"{"api_base_url":"","auth":{"mode":"local"}}"#).unwrap();
         assert_eq!(local.auth, AuthConfig::Local);
         assert!(AuthBackend::from_config(&local).unwrap().checks_passwords());
-        let future: RuntimeConfig = serde_json::from_str(
-            r#"{"api_base_url":"https://api.example.com","auth":{"mode":"saml"}}"#,
-        )
-        .unwrap();
+        let future: RuntimeConfig =
+            wire::from_str(r#"{"api_base_url":"https://api.example.com","auth":{"mode":"saml"}}"#)
+                .unwrap();
         assert_eq!(future.auth, AuthConfig::Unsupported);
         assert!(AuthBackend::from_config(&future).is_err());
     }
 
     #[test]
     fn cognito_config_picks_the_cognito_backend() {
-        let config: RuntimeConfig = serde_json::from_str(
+        let config: RuntimeConfig = wire::from_str(
             r#"{"api_base_url":"","auth":{"mode":"cognito","region":"eu-west-1",
                 "user_pool_id":"eu-west-1_abc","client_id":"c1","endpoint":"http://127.0.0.1:5000/"}}"#,
         )
@@ -763,10 +753,9 @@ mod tests {
         };
         assert_eq!(pool.endpoint, "http://127.0.0.1:5000/");
         assert_eq!(pool.client_id, "c1");
-        let incomplete: RuntimeConfig = serde_json::from_str(
-            r#"{"auth":{"mode":"cognito","region":"eu-west-1","client_id":""}}"#,
-        )
-        .unwrap();
+        let incomplete: RuntimeConfig =
+            wire::from_str(r#"{"auth":{"mode":"cognito","region":"eu-west-1","client_id":""}}"#)
+                .unwrap();
         assert!(AuthBackend::from_config(&incomplete).is_err());
     }
 

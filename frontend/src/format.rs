@@ -161,10 +161,24 @@ pub fn relative_day(date: NaiveDate, today: NaiveDate) -> String {
     }
 }
 
-/// A date field's value (`2025-11-28`). chrono's `FromStr` is already linked for the JSON dates; its
-/// `parse_from_str` (a strftime interpreter) would add 11 kB of wasm for the same result.
+/// `text` in lower case, by Unicode's default case mapping, as Rust's `to_lowercase` does. In the browser this is
+/// JavaScript's `toLowerCase`: the browser's case tables instead of Rust's, which are 6 kB of the compressed wasm.
+/// Host builds (the unit tests) use Rust's.
+pub fn lower(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(text).to_lower_case().into();
+    #[cfg(not(target_arch = "wasm32"))]
+    return text.to_lowercase();
+}
+
+/// An e-mail address as the server normalises it ([`shared::auth::normalize_email`]: trimmed, lower case).
+pub fn normalize_email(email: &str) -> String {
+    lower(email.trim())
+}
+
+/// A date field's value (`2025-11-28`), read like the API's dates ([`shared::wire::parse_date`]).
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
-    input.parse().ok()
+    shared::wire::parse_date(input)
 }
 
 /// `v` rounded to one decimal (`12.5`, `-3`), for SVG coordinates. Integer formatting only: Rust's float
@@ -311,5 +325,30 @@ mod tests {
                 "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"
             ]
         );
+    }
+}
+
+/// [`lower`] in the browser, against Rust's `to_lowercase` (run by scripts/test-e2e.sh in headless Chromium).
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{lower, normalize_email};
+
+    #[wasm_bindgen_test]
+    fn the_browser_lower_cases_like_rust() {
+        for text in [
+            "Pay RENT",
+            "ÉCOLE Straße",
+            "ΟΔΟΣ Σ",
+            "İstanbul",
+            "ǅemal",
+            "ＦＵＬＬ width",
+            "Ω K Å",
+            "emoji 🎉 and 日本語",
+        ] {
+            assert_eq!(lower(text), text.to_lowercase(), "{text}");
+        }
+        assert_eq!(normalize_email("  Ana@Example.COM "), "ana@example.com");
     }
 }

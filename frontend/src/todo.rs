@@ -3,6 +3,8 @@
 
 use shared::tasks::Task;
 
+use crate::format::lower;
+
 /// The three TodoMVC filters; part of the URL (`/tasks`, `/tasks/active`, `/tasks/completed`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Filter {
@@ -109,14 +111,14 @@ pub fn finish_edit(original: &str, input: &str) -> EditOutcome {
 
 /// The tasks to show, in order.
 pub fn visible(tasks: &[Task], filter: Filter, query: &str, sort: Sort) -> Vec<Task> {
-    let needle = query.trim().to_lowercase();
+    let needle = lower(query.trim());
     let mut shown: Vec<Task> = tasks
         .iter()
         .filter(|t| filter.keeps(t))
         .filter(|t| {
             needle.is_empty()
-                || t.title.to_lowercase().contains(&needle)
-                || t.notes.to_lowercase().contains(&needle)
+                || lower(&t.title).contains(&needle)
+                || lower(&t.notes).contains(&needle)
         })
         .cloned()
         .collect();
@@ -131,7 +133,7 @@ pub fn visible(tasks: &[Task], filter: Filter, query: &str, sort: Sort) -> Vec<T
         Sort::Due => by_due(a, b).then(a.created_at.cmp(&b.created_at)),
         Sort::Priority => b.priority.cmp(&a.priority).then(by_due(a, b)),
         Sort::Newest => b.created_at.cmp(&a.created_at),
-        Sort::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+        Sort::Title => lower(&a.title).cmp(&lower(&b.title)),
     });
     shown
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::wire::FromJson;
 use crate::{FieldErrors, validate};
 
 pub const PASSWORD_MIN: usize = 8;
@@ -34,8 +35,19 @@ impl TryFrom<RegisterRequest> for NewAccount {
     type Error = FieldErrors;
 
     fn try_from(input: RegisterRequest) -> Result<Self, Self::Error> {
+        NewAccount::check(input, str::to_lowercase)
+    }
+}
+
+impl NewAccount {
+    /// [`NewAccount::try_from`] with the lower-casing passed in. The web UI passes the browser's (the same Unicode
+    /// mapping), so its wasm carries no case tables of its own.
+    pub fn check(
+        input: RegisterRequest,
+        lower: impl Fn(&str) -> String,
+    ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let email = normalize_email(&input.email);
+        let email = lower(input.email.trim());
         if let Err(message) = check_email(&email) {
             errors.add("email", message);
         }
@@ -111,7 +123,7 @@ pub struct RefreshRequest {
 }
 
 /// Tokens returned by login and refresh. The refresh token rotates: each one works once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
@@ -123,7 +135,7 @@ pub struct TokenResponse {
 }
 
 /// The signed-in user (`GET /api/v1/me`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// The token's `sub`.

@@ -314,7 +314,7 @@ pub fn error(status: u16, text: &str) -> UiError {
             )
         }
         "InvalidParameterException" => {
-            let lower = said.to_lowercase();
+            let lower = crate::format::lower(said);
             let field = if lower.contains("password") {
                 Some(("password", "is not accepted; try a longer one"))
             } else if lower.contains("username") || lower.contains("email") {

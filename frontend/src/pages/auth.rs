@@ -8,6 +8,7 @@ use web_sys::Event;
 use crate::api::cognito::NOT_CONFIRMED;
 use crate::api::{SignedUp, UiError};
 use crate::dom::{El, View, dynamic, el, keyed, show_else};
+use crate::format;
 use crate::route::{Route, link};
 use crate::rx::{RwSignal, Signal, StoredValue, spawn};
 use crate::ui::{ctx, field, field_message, form_error, hint, input, label, submit_button};
@@ -114,7 +115,7 @@ pub fn sign_up() -> View {
             password: password.get_untracked(),
             name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
-        if let Err(errors) = shared::auth::NewAccount::try_from(request.clone()) {
+        if let Err(errors) = shared::auth::NewAccount::check(request.clone(), format::lower) {
             let errors: Vec<_> = errors
                 .into_map()
                 .into_iter()

@@ -10,8 +10,8 @@
 use std::rc::Rc;
 
 use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
 use shared::Money;
+use shared::wire::FromJson;
 use uuid::Uuid;
 use web_sys::Event;
 
@@ -54,7 +54,7 @@ pub trait Records {
     fn is_empty(&self) -> bool;
 }
 
-impl<T: Keyed + Clone + DeserializeOwned + 'static> Records for RwSignal<Vec<T>> {
+impl<T: Keyed + Clone + FromJson + 'static> Records for RwSignal<Vec<T>> {
     fn load(&self, text: String) -> Result<(), UiError> {
         self.set(json((200, text))?);
         Ok(())

@@ -17,7 +17,7 @@ use crate::api::UiError;
 use crate::dom::{
     El, View, dynamic, each, el, key, keyed, show, show_else, target_checked, target_value,
 };
-use crate::format::{date_near, relative_day};
+use crate::format::{self, date_near, relative_day};
 use crate::optimistic::{self, Undo};
 use crate::route::{Route, current_page, link, router};
 use crate::rx::{Memo, RwSignal, StoredValue, spawn, untrack};
@@ -263,7 +263,7 @@ pub fn tasks() -> View {
                     el("p").class("empty").text_dyn(move || {
                         let q = query();
                         if q.trim().is_empty() {
-                            format!("No {} tasks.", filter().label().to_lowercase())
+                            format!("No {} tasks.", format::lower(filter().label()))
                         } else {
                             format!("No tasks match “{}”.", q.trim())
                         }

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::calendar::{DAY_MESSAGE, DayOfMonth, Pattern, month_index};
 use super::{CATEGORY_MAX, NAME_MAX, check_amount};
+use crate::wire::FromJson;
 use crate::{FieldErrors, Money, validate};
 
 /// How a bill recurs. On the wire: an object tagged by `kind`, e.g. `{"kind":"monthly","day":"last"}`.
@@ -14,8 +15,8 @@ use crate::{FieldErrors, Money, validate};
 /// `ends_on`). Quarterly bills fall every three months on the anchor's day of month. A monthly, quarterly or yearly
 /// day the month lacks falls on that month's last day (Feb 31 is Feb 28/29). Bills have no weekend rule.
 ///
-/// `Deserialize` is written out below (same wire format and errors as the derive would give): serde's derive for
-/// an internally tagged enum buffers the whole object first, which cost the web UI 12 kB of wasm.
+/// `Deserialize` and `FromJson` are written out below (same wire format and errors as serde's derive would give):
+/// serde's derive for an internally tagged enum buffers the whole object first, which cost the web UI 12 kB of wasm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -43,7 +44,7 @@ pub enum Recurrence {
 }
 
 /// A [`Recurrence`] as it arrives: one flat object, every variant's fields optional, checked against `kind`.
-#[derive(Deserialize)]
+#[derive(Deserialize, FromJson)]
 #[serde(deny_unknown_fields)]
 struct RecurrenceWire {
     kind: RecurrenceKind,
@@ -53,7 +54,7 @@ struct RecurrenceWire {
     month: Option<u8>,
 }
 
-#[derive(Clone, Copy, Deserialize)]
+#[derive(Clone, Copy, Deserialize, FromJson)]
 #[serde(rename_all = "snake_case")]
 enum RecurrenceKind {
     Once,
@@ -64,11 +65,16 @@ enum RecurrenceKind {
     Yearly,
 }
 
-impl<'de> Deserialize<'de> for Recurrence {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let wire = RecurrenceWire::deserialize(deserializer)?;
-        let fields: &'static [&'static str] = match wire.kind {
+/// Why a [`RecurrenceWire`] is not a [`Recurrence`], in serde's terms.
+enum WireProblem {
+    /// A field the `kind` does not use; the second part lists the ones it does.
+    Unknown(&'static str, &'static [&'static str]),
+    Missing(&'static str),
+}
+
+impl RecurrenceWire {
+    fn into_recurrence(self) -> Result<Recurrence, WireProblem> {
+        let fields: &'static [&'static str] = match self.kind {
             RecurrenceKind::Once => &["date"],
             RecurrenceKind::Weekly | RecurrenceKind::Biweekly | RecurrenceKind::Quarterly => {
                 &["anchor"]
@@ -77,39 +83,57 @@ impl<'de> Deserialize<'de> for Recurrence {
             RecurrenceKind::Yearly => &["month", "day"],
         };
         let present = [
-            ("date", wire.date.is_some()),
-            ("anchor", wire.anchor.is_some()),
-            ("day", wire.day.is_some()),
-            ("month", wire.month.is_some()),
+            ("date", self.date.is_some()),
+            ("anchor", self.anchor.is_some()),
+            ("day", self.day.is_some()),
+            ("month", self.month.is_some()),
         ];
         if let Some((name, _)) = present
             .iter()
             .find(|(name, set)| *set && !fields.contains(name))
         {
-            return Err(D::Error::unknown_field(name, fields));
+            return Err(WireProblem::Unknown(name, fields));
         }
-        let need = |name: &'static str| D::Error::missing_field(name);
-        Ok(match wire.kind {
+        let need = WireProblem::Missing;
+        Ok(match self.kind {
             RecurrenceKind::Once => Recurrence::Once {
-                date: wire.date.ok_or_else(|| need("date"))?,
+                date: self.date.ok_or(need("date"))?,
             },
             RecurrenceKind::Weekly => Recurrence::Weekly {
-                anchor: wire.anchor.ok_or_else(|| need("anchor"))?,
+                anchor: self.anchor.ok_or(need("anchor"))?,
             },
             RecurrenceKind::Biweekly => Recurrence::Biweekly {
-                anchor: wire.anchor.ok_or_else(|| need("anchor"))?,
+                anchor: self.anchor.ok_or(need("anchor"))?,
             },
             RecurrenceKind::Quarterly => Recurrence::Quarterly {
-                anchor: wire.anchor.ok_or_else(|| need("anchor"))?,
+                anchor: self.anchor.ok_or(need("anchor"))?,
             },
             RecurrenceKind::Monthly => Recurrence::Monthly {
-                day: wire.day.ok_or_else(|| need("day"))?,
+                day: self.day.ok_or(need("day"))?,
             },
             RecurrenceKind::Yearly => Recurrence::Yearly {
-                month: wire.month.ok_or_else(|| need("month"))?,
-                day: wire.day.ok_or_else(|| need("day"))?,
+                month: self.month.ok_or(need("month"))?,
+                day: self.day.ok_or(need("day"))?,
             },
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for Recurrence {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        RecurrenceWire::deserialize(deserializer)?
+            .into_recurrence()
+            .map_err(|problem| match problem {
+                WireProblem::Unknown(name, fields) => D::Error::unknown_field(name, fields),
+                WireProblem::Missing(name) => D::Error::missing_field(name),
+            })
+    }
+}
+
+impl FromJson for Recurrence {
+    fn from_json(value: &crate::wire::Value) -> Option<Self> {
+        RecurrenceWire::from_json(value)?.into_recurrence().ok()
     }
 }
 
@@ -174,7 +198,7 @@ impl Recurrence {
 }
 
 /// A bill as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bill {
     pub id: Uuid,

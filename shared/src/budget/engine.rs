@@ -29,6 +29,7 @@ use uuid::Uuid;
 use super::calendar::add_months;
 use super::{Bill, OccurrenceMark, OccurrenceStatus, PaySchedule};
 use crate::Money;
+use crate::wire::FromJson;
 
 /// The most pay periods a summary covers (about a year of bi-weekly pay).
 pub const MAX_PERIODS: u32 = 26;
@@ -51,7 +52,7 @@ pub struct SummaryInput<'a> {
 }
 
 /// `GET /api/v1/budget/summary` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetSummary {
     pub as_of: NaiveDate,
@@ -74,7 +75,7 @@ pub struct BudgetSummary {
 }
 
 /// One pay period `[start, end)`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     pub start: NaiveDate,
@@ -92,7 +93,7 @@ pub struct Period {
     pub left_over: Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Paycheck {
     pub schedule_id: Uuid,
@@ -102,7 +103,7 @@ pub struct Paycheck {
 }
 
 /// One occurrence of a bill inside a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillDue {
     pub bill_id: Uuid,
@@ -117,7 +118,7 @@ pub struct BillDue {
     pub category: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BalancePoint {
     pub date: NaiveDate,
@@ -125,7 +126,7 @@ pub struct BalancePoint {
 }
 
 /// How much to put aside from each paycheck so a quarterly or yearly bill is covered when due.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reserve {
     pub bill_id: Uuid,
