@@ -233,6 +233,40 @@ try {
     await shot('tasks');
   });
 
+  await step('a task changed in another window: the page shows what is saved and the next click works; a too-long title says why', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const { items: listed } = await api('/api/v1/tasks', { headers });
+    const dentist = listed.find((t) => t.title === 'Book dentist');
+    // Another window renames it; this page still holds the old version.
+    await api(`/api/v1/tasks/${dentist.id}`, {
+      method: 'PATCH', headers, body: JSON.stringify({ title: 'Book the dentist', version: dentist.version }),
+    });
+    await page.getByRole('checkbox', { name: 'Done: Book dentist' }).check();
+    await page.getByText('Someone changed this in another window first').waitFor();
+    // The row now shows the saved task, unticked, and ticking it again works.
+    const fresh = page.getByRole('checkbox', { name: 'Done: Book the dentist' });
+    await eventually(async () => assert.equal(await fresh.isChecked(), false));
+    await fresh.check();
+    await eventually(async () => assert.ok((await api(`/api/v1/tasks/${dentist.id}`, { headers })).completed_at));
+    await fresh.uncheck();
+    await page.locator('.todo-count').filter({ hasText: '2 items left' }).waitFor();
+    const latest = await api(`/api/v1/tasks/${dentist.id}`, { headers });
+    assert.equal(latest.completed_at, null);
+    await api(`/api/v1/tasks/${dentist.id}`, {
+      method: 'PATCH', headers, body: JSON.stringify({ title: 'Book dentist', version: latest.version }),
+    });
+    await page.reload();
+    await page.getByRole('checkbox', { name: 'Done: Book dentist' }).waitFor();
+
+    // A title over the limit: the message names the field and the rule, and nothing is added.
+    const input = page.locator('#new-task');
+    await input.fill('x'.repeat(201));
+    await input.press('Enter');
+    await page.getByText('Title must be at most 200 characters.').waitFor();
+    await eventually(async () => assert.equal(await items.count(), 2));
+    await input.fill('');
+  });
+
   await step('add a pay schedule (with a live preview)', async () => {
     await nav('Pay').click();
     await page.getByRole('button', { name: 'Add pay schedule' }).click();

@@ -144,13 +144,25 @@ pub fn describe(status: u16, error: &ApiError) -> String {
             "Someone changed this in another window first. The latest version is shown; make your change again."
                 .into()
         }
+        (404, "not_found") => {
+            "That was deleted in another window or on another device. What is shown now is what is saved.".into()
+        }
         (429, _) => "Too many attempts. Wait a minute, then try again.".into(),
+        // Each field's problem in words, so the sentence stands alone where a screen has no place for it (the
+        // new-task line); forms show the same message next to the field as well.
         (422, _) if error.fields.as_ref().is_some_and(|f| !f.is_empty()) => {
-            let fields = error.fields.as_ref().map(|f| f.len()).unwrap_or(0);
-            if fields == 1 {
-                "One field needs fixing — see the message next to it.".into()
+            let problems: Vec<String> = error
+                .fields
+                .iter()
+                .flatten()
+                .map(|(field, message)| {
+                    format!("{} {}", field_label(field), message.trim_end_matches('.'))
+                })
+                .collect();
+            if problems.len() == 1 {
+                format!("{}.", problems[0])
             } else {
-                format!("{fields} fields need fixing — see the messages next to them.")
+                format!("{} fields need fixing: {}.", problems.len(), problems.join("; "))
             }
         }
         (500.., _) => format!("Something went wrong on our side. Please try again{reference}."),
@@ -163,6 +175,16 @@ pub fn describe(status: u16, error: &ApiError) -> String {
         }
         _ => format!("The request failed with status {status}{reference}."),
     }
+}
+
+/// A field path as people say it: `due_on` → "Due on", `recurrence.day` → "Day".
+fn field_label(path: &str) -> String {
+    // Field names are ASCII; `char::to_uppercase` would link Unicode's case tables (6 kB of the wasm).
+    let mut label = path.rsplit('.').next().unwrap_or(path).replace('_', " ");
+    if let Some(first) = label.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    label
 }
 
 /// A signed-in session as kept in localStorage.
@@ -703,14 +725,33 @@ mod tests {
         assert!(
             server.contains("our side") && server.contains("01234567") && !server.contains("boom")
         );
-        assert!(
+        assert_eq!(
             describe(
                 422,
-                &error("validation_failed", "x", &[("name", "must not be empty")])
-            )
-            .contains("One field")
+                &error(
+                    "validation_failed",
+                    "x",
+                    &[("title", "must be at most 200 characters")]
+                )
+            ),
+            "Title must be at most 200 characters."
         );
-        assert!(describe(404, &error("not_found", "", &[])).contains("404"));
+        assert_eq!(
+            describe(
+                422,
+                &error(
+                    "validation_failed",
+                    "x",
+                    &[
+                        ("due_on", "must be a date"),
+                        ("recurrence.day", "must be 1–31")
+                    ]
+                )
+            ),
+            "2 fields need fixing: Due on must be a date; Day must be 1–31."
+        );
+        assert!(describe(404, &error("not_found", "", &[])).contains("deleted"));
+        assert!(describe(404, &error("route_missing", "", &[])).contains("404"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use shared::budget::{
 };
 use uuid::Uuid;
 
-use crate::format::{MONTH_NAMES, ordinal, short_date, weekday_name};
+use crate::format::{MONTH_NAMES, date_near, ordinal, weekday_name};
 
 /// How many dates a preview shows.
 pub const PREVIEW: usize = 5;
@@ -199,10 +199,10 @@ impl BillDraft {
     }
 }
 
-/// "Monthly on the 1st", "Every other Friday", "Once on Fri 28 Nov".
-pub fn describe_recurrence(recurrence: Recurrence) -> String {
+/// "Monthly on the 1st", "Every other Friday", "Once, on Fri 28 Nov" (with the year when it is not `today`'s).
+pub fn describe_recurrence(recurrence: Recurrence, today: NaiveDate) -> String {
     match recurrence {
-        Recurrence::Once { date } => format!("Once, on {}", short_date(date)),
+        Recurrence::Once { date } => format!("Once, on {}", date_near(date, today)),
         Recurrence::Weekly { anchor } => format!("Every {}", weekday_name(anchor.weekday())),
         Recurrence::Biweekly { anchor } => {
             format!("Every other {}", weekday_name(anchor.weekday()))
@@ -667,24 +667,38 @@ mod tests {
 
     #[test]
     fn descriptions_read_naturally() {
+        let today = date(2025, 11, 21);
+        let describe = |r| describe_recurrence(r, today);
         assert_eq!(
-            describe_recurrence(Recurrence::Biweekly {
+            describe(Recurrence::Biweekly {
                 anchor: date(2025, 11, 14)
             }),
             "Every other Friday"
         );
         assert_eq!(
-            describe_recurrence(Recurrence::Monthly {
+            describe(Recurrence::Monthly {
                 day: DayOfMonth::Last
             }),
             "Monthly on the last day"
         );
         assert_eq!(
-            describe_recurrence(Recurrence::Yearly {
+            describe(Recurrence::Yearly {
                 month: 3,
                 day: DayOfMonth::Day(1)
             }),
             "Yearly on March 1"
+        );
+        assert_eq!(
+            describe(Recurrence::Once {
+                date: date(2025, 12, 1)
+            }),
+            "Once, on Mon 1 Dec"
+        );
+        assert_eq!(
+            describe(Recurrence::Once {
+                date: date(2026, 6, 1)
+            }),
+            "Once, on Mon 1 Jun 2026"
         );
     }
 

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 use shared::Money;
 use shared::budget::Settings;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Api, UiError};
 use crate::dom::{El, View, document, dynamic, el};
@@ -90,15 +90,38 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// Today in the browser's time zone.
+/// Today in the user's time zone from Settings, the day the server's summary counts from; the device's day until
+/// the settings have loaded (or if this browser does not know the zone).
 pub fn today() -> NaiveDate {
     let now = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
+    let zone = ctx()
+        .settings
+        .with_untracked(|s| s.as_ref().map(|s| s.time_zone.clone()));
+    zone.and_then(|zone| day_in(&now, &zone))
+        .unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(
+                now.get_full_year() as i32,
+                now.get_month() + 1,
+                now.get_date(),
+            )
+            .unwrap_or_default()
+        })
+}
+
+/// The calendar day of `at` in the IANA time zone `zone`, by the browser's time zone data.
+fn day_in(at: &js_sys::Date, zone: &str) -> Option<NaiveDate> {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"timeZone".into(), &zone.into()).ok()?;
+    // Called through `Reflect::apply`, which returns the RangeError of a zone the browser lacks instead of
+    // trapping. The en-CA locale writes the day as 2026-11-22.
+    let format = js_sys::Reflect::get(at, &"toLocaleDateString".into()).ok()?;
+    let day = js_sys::Reflect::apply(
+        format.unchecked_ref::<js_sys::Function>(),
+        at,
+        &js_sys::Array::of2(&"en-CA".into(), &options),
     )
-    .unwrap_or_default()
+    .ok()?;
+    format::parse_date(&day.as_string()?)
 }
 
 /// The device's IANA time zone (`Europe/London`), if the browser says.

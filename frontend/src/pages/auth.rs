@@ -25,9 +25,22 @@ pub fn sign_in() -> View {
     let ended = ctx.api.ended;
     let submit = move |ev: Event| {
         ev.prevent_default();
+        // An empty field is said next to it, without a round trip that could only answer "wrong password".
+        let mut missing = Vec::new();
+        if email.get_untracked().trim().is_empty() {
+            missing.push(("email".to_owned(), "enter your e-mail address".to_owned()));
+        }
+        if password.get_untracked().is_empty() {
+            missing.push(("password".to_owned(), "enter your password".to_owned()));
+        }
+        let complete = missing.is_empty();
+        local.set(missing);
+        error.set(None);
+        if !complete {
+            return;
+        }
         let api = ctx.api;
         busy.set(true);
-        error.set(None);
         spawn(async move {
             match api
                 .auth()

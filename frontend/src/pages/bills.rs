@@ -69,7 +69,7 @@ fn bill_row(
         &bill.name,
         el("p")
             .class("meta")
-            .text(&describe_recurrence(bill.recurrence))
+            .text(&describe_recurrence(bill.recurrence, today))
             .child(next.map(|d| format!(" · next {}", date_near(d, today))))
             .child(bill.autopay.then_some(" · autopay"))
             .child(bill.category.as_ref().map(|c| format!(" · {c}"))),

@@ -217,6 +217,11 @@ pub fn summary(
                         .class("confirm")
                         .attr("role", "group")
                         .attr("aria-label", "Confirm delete")
+                        .on("keydown", move |ev| {
+                            if key(&ev) == "Escape" {
+                                confirm.set(false);
+                            }
+                        })
                         .text(&format!("Delete this {}? ", kind.noun))
                         .child(
                             el("button")
@@ -372,12 +377,26 @@ impl Editor {
                     Some(id) => ("PATCH", format!("{}/{id}", kind.path)),
                 };
                 let (records, on_done) = (records.clone(), on_done.clone());
+                let id = self.id;
                 spawn(async move {
                     let result = ctx.api.raw(method, &path, Some(body)).await;
                     busy.set(false);
-                    match result.and_then(|(_, text)| records.upsert(text)) {
-                        Ok(()) => on_done(),
-                        Err(e) => error.set(Some(e)),
+                    match (result.and_then(|(_, text)| records.upsert(text)), id) {
+                        (Ok(()), _) => on_done(),
+                        // Changed or deleted elsewhere: this form holds a stale version, so close it, show the
+                        // record as saved now (or drop it) and say why; Edit starts again from the latest.
+                        (Err(e), Some(id)) if matches!(e.status(), Some(404 | 409)) => {
+                            ctx.fail(&e);
+                            on_done();
+                            match ctx.api.raw("GET", &path, None).await {
+                                Ok((_, text)) => {
+                                    records.upsert(text).unwrap_or_else(|e| ctx.fail(&e))
+                                }
+                                Err(e) if e.status() == Some(404) => drop(records.remove(id)),
+                                Err(e) => ctx.fail(&e),
+                            }
+                        }
+                        (Err(e), _) => error.set(Some(e)),
                     }
                 });
             }
@@ -415,7 +434,10 @@ impl Editor {
                         input(
                             &amount_id,
                             "text",
-                            &[("inputmode", "decimal"), ("placeholder", "0.00")],
+                            &[
+                                ("inputmode", "decimal"),
+                                ("placeholder", &decimal(0, places)),
+                            ],
                             amount,
                         ),
                         self.message("amount"),

@@ -141,6 +141,10 @@ pub fn home() -> View {
                         }
                     });
                     ctx.fail(&e);
+                    // Changed or deleted elsewhere: show what is saved now.
+                    if matches!(e.status(), Some(404 | 409)) {
+                        load();
+                    }
                 }
             }
         });
@@ -167,6 +171,9 @@ pub fn home() -> View {
                 Err(e) => {
                     tasks.update(|list| optimistic::undo(list, undo));
                     ctx.fail(&e);
+                    if matches!(e.status(), Some(404 | 409)) {
+                        load();
+                    }
                 }
             }
         });
@@ -526,18 +533,20 @@ fn paychecks(summary: BudgetSummary) -> Option<El> {
             .class("card")
             .child(el("h2").text("Next paychecks"))
             .child(
-                el("table")
-                    .class("paychecks")
-                    .child(
-                        el("thead").child(
-                            el("tr")
-                                .child(head("Payday", None))
-                                .child(head("Pay", Some("num")))
-                                .child(head("Bills", Some("num")))
-                                .child(head("Left over", Some("num"))),
-                        ),
-                    )
-                    .child(el("tbody").child(rows)),
+                el("div").class("table-scroll").child(
+                    el("table")
+                        .class("paychecks")
+                        .child(
+                            el("thead").child(
+                                el("tr")
+                                    .child(head("Payday", None))
+                                    .child(head("Pay", Some("num")))
+                                    .child(head("Bills", Some("num")))
+                                    .child(head("Left over", Some("num"))),
+                            ),
+                        )
+                        .child(el("tbody").child(rows)),
+                ),
             )
     })
 }

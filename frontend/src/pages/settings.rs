@@ -58,11 +58,20 @@ pub fn settings() -> View {
                 "choose a currency from the list".to_owned(),
             ));
         }
+        // The balance is sent only when it was edited. An untouched balance keeps its minor units, like every
+        // other amount, when the currency changes (the note under the picker says so); read in the new
+        // currency's decimals it would be rescaled (¥1,500,000 → KWD 1,500,000.000) or refused.
         let text = balance.get_untracked();
-        let parsed = if text.trim().is_empty() {
+        let shown = base
+            .current_balance
+            .map(|b| decimal(b, decimals(&base.currency)))
+            .unwrap_or_default();
+        let parsed = if text.trim() == shown {
             Ok(None)
+        } else if text.trim().is_empty() {
+            Ok(Some(None))
         } else {
-            parse_amount(&text, decimals(&code), true).map(Some)
+            parse_amount(&text, decimals(&code), true).map(|b| Some(Some(b)))
         };
         if let Err(m) = &parsed {
             problems.push(("current_balance".to_owned(), m.clone()));
@@ -75,7 +84,7 @@ pub fn settings() -> View {
         let change = UpdateSettings {
             currency: Some(code),
             time_zone: Some(zone.get_untracked().trim().to_owned()),
-            current_balance: Some(parsed.unwrap_or(None)),
+            current_balance: parsed.unwrap_or(None),
             version: Some(base.version),
         };
         busy.set(true);

@@ -369,7 +369,28 @@ fn save(ctx: Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut chang
             Ok(saved) => tasks.update(|l| {
                 optimistic::upsert(l, saved);
             }),
-            Err(e) => rollback(&ctx, tasks, undo, &e),
+            Err(e) => {
+                rollback(&ctx, tasks, undo, &e);
+                // Changed or deleted elsewhere: show what is saved now, so the next click works.
+                if matches!(e.status(), Some(404 | 409)) {
+                    refresh(ctx, tasks, id);
+                }
+            }
+        }
+    });
+}
+
+/// Replaces the task `id` with what the server holds now, or drops it when it is gone.
+fn refresh(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
+    spawn(async move {
+        match ctx.api.get::<Task>(&format!("/api/v1/tasks/{id}")).await {
+            Ok(latest) => tasks.update(|l| {
+                optimistic::upsert(l, latest);
+            }),
+            Err(e) if e.status() == Some(404) => tasks.update(|l| {
+                optimistic::remove(l, id);
+            }),
+            Err(e) => ctx.fail(&e),
         }
     });
 }
