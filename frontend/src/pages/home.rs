@@ -400,6 +400,8 @@ fn bill_row(
     el("li")
         .class("row bill")
         .class_dyn("done", settled)
+        // Still owed from before today (the engine's overdue rule).
+        .class_dyn("overdue", move || !settled() && due_on < today)
         .child(
             el("input")
                 .attr("type", "checkbox")

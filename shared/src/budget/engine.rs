@@ -15,7 +15,10 @@
 //! - With a balance: `current_balance` is the balance at the start of `as_of`, before anything dated `as_of`.
 //!   Each day with events adds its paychecks and subtracts its still-due bills; `projected_balance` has one point
 //!   for `as_of` and one per later day with events (the end-of-day balance; the balance is flat between points),
-//!   and `lowest_balance` is the lowest of them (the earliest on a tie). Overdue bills before `as_of` are ignored.
+//!   and `lowest_balance` is the lowest of them (the earliest on a tie). Overdue bills are paid out on `as_of`.
+//! - Overdue: an occurrence in the [`OVERDUE_DAYS`] before `as_of` that is unmarked, of a bill that is not on
+//!   autopay and already existed that day (created on or before it), is still owed: it is listed first in the
+//!   current period and counted in its `committed`, so in `set_aside_now`. Marking it paid or skipped clears it.
 //! - Reserves: each quarterly or yearly bill's next still-due occurrence on or after `as_of` (looked up beyond the
 //!   horizon if need be) is spread over the paydays in `[as_of, due_on)`, rounded up so it is covered in time.
 //!   Reserves are advice shown beside the periods and are never added to `committed`.
@@ -140,6 +143,10 @@ pub struct Reserve {
     pub paychecks_until_due: u32,
 }
 
+/// How far back an unmarked occurrence still counts as owed (overdue). Older ones are taken as settled: without a
+/// limit, someone who never ticks bills paid would see every past occurrence pile up.
+pub const OVERDUE_DAYS: i64 = 31;
+
 /// How far past `as_of` reserves look for a still-due occurrence (a yearly bill marked paid ahead of time).
 const RESERVE_LOOKAHEAD: usize = 4;
 
@@ -215,22 +222,27 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
         while due.date >= periods[index].end {
             index += 1;
         }
-        let bill = &input.bills[due.bill];
-        let (status, amount_paid) = (due.status, due.amount_paid);
         let period = &mut periods[index];
-        if status == OccurrenceStatus::Due {
-            period.committed = period.committed.saturating_add(bill.amount);
+        if due.status == OccurrenceStatus::Due {
+            period.committed = period
+                .committed
+                .saturating_add(input.bills[due.bill].amount);
         }
-        period.bills.push(BillDue {
-            bill_id: bill.id,
-            name: bill.name.clone(),
-            due_on: due.date,
-            amount: bill.amount,
-            status,
-            amount_paid,
-            autopay: bill.autopay,
-            category: bill.category.clone(),
-        });
+        period.bills.push(bill_due(input.bills, due));
+    }
+    // Still owed from before `as_of`: first in the current period, and part of what to set aside now.
+    let overdue = collect_overdue(input.bills, &marks, as_of);
+    if !overdue.is_empty() {
+        let current = &mut periods[0];
+        let mut bills = Vec::with_capacity(overdue.len() + current.bills.len());
+        for due in &overdue {
+            current.committed = current
+                .committed
+                .saturating_add(input.bills[due.bill].amount);
+            bills.push(bill_due(input.bills, due));
+        }
+        bills.append(&mut current.bills);
+        current.bills = bills;
     }
     for period in &mut periods {
         period.left_over = period.income.saturating_sub(period.committed);
@@ -286,6 +298,47 @@ struct Due {
     bill: usize,
     status: OccurrenceStatus,
     amount_paid: Option<Money>,
+}
+
+fn bill_due(bills: &[Bill], due: &Due) -> BillDue {
+    let bill = &bills[due.bill];
+    BillDue {
+        bill_id: bill.id,
+        name: bill.name.clone(),
+        due_on: due.date,
+        amount: bill.amount,
+        status: due.status,
+        amount_paid: due.amount_paid,
+        autopay: bill.autopay,
+        category: bill.category.clone(),
+    }
+}
+
+/// The overdue occurrences (see the module docs), sorted by date, then bill name, then bill id.
+fn collect_overdue(bills: &[Bill], marks: &Marks, as_of: NaiveDate) -> Vec<Due> {
+    let since = as_of - chrono::TimeDelta::days(OVERDUE_DAYS);
+    let mut order: Vec<usize> = (0..bills.len()).filter(|i| !bills[*i].autopay).collect();
+    order.sort_by(|a, b| by_name(&bills[*a], &bills[*b]));
+    let mut overdue = Vec::new();
+    for index in order {
+        let created = bills[index].created_at.date_naive();
+        for date in bills[index]
+            .occurrences_from(since.max(created))
+            .take_while(|d| *d < as_of)
+        {
+            if let (OccurrenceStatus::Due, _) = marks.status(index, date) {
+                overdue.push(Due {
+                    date,
+                    bill: index,
+                    status: OccurrenceStatus::Due,
+                    amount_paid: None,
+                });
+            }
+        }
+    }
+    // A stable sort: ties keep name order.
+    overdue.sort_by_key(|due| due.date);
+    overdue
 }
 
 /// Every occurrence in `[as_of, end)` with its status, sorted by date, then bill name, then bill id.
@@ -409,7 +462,8 @@ fn project(
             .bills
             .iter()
             .filter(|bill| bill.status == OccurrenceStatus::Due)
-            .map(|bill| (bill.due_on, -bill.amount));
+            // Overdue bills are paid out on `as_of`.
+            .map(|bill| (bill.due_on.max(as_of), -bill.amount));
         credits.chain(debits)
     });
     let mut points = vec![BalancePoint {

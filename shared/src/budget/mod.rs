@@ -26,8 +26,8 @@ pub use bill::{Bill, CreateBill, Recurrence, UpdateBill};
 pub use calendar::DayOfMonth;
 pub use currency::{is_currency, minor_units};
 pub use engine::{
-    BalancePoint, BillDue, BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, Paycheck, Period, Reserve,
-    SummaryInput, summarize,
+    BalancePoint, BillDue, BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, OVERDUE_DAYS, Paycheck,
+    Period, Reserve, SummaryInput, summarize,
 };
 pub use occurrence::{MarkOccurrence, OccurrenceMark, OccurrenceStatus};
 pub use schedule::{CreatePaySchedule, Frequency, PaySchedule, UpdatePaySchedule, WeekendRule};

@@ -103,7 +103,28 @@ fn mark(
     }
 }
 
+/// The regression table's bills are added on `as_of` itself, so none of their occurrences before it is overdue;
+/// the overdue rule has tests of its own (`overdue_*`, through [`summary_of`]).
 fn summary(
+    as_of: NaiveDate,
+    periods: u32,
+    schedules: &[PaySchedule],
+    bills: &[Bill],
+    marks: &[OccurrenceMark],
+    balance: Option<Money>,
+) -> BudgetSummary {
+    let added_today: Vec<Bill> = bills
+        .iter()
+        .map(|b| Bill {
+            created_at: as_of.and_hms_opt(0, 0, 0).unwrap().and_utc(),
+            ..b.clone()
+        })
+        .collect();
+    summary_of(as_of, periods, schedules, &added_today, marks, balance)
+}
+
+/// [`summarize`] with the bills as given (created 2025-11-01 unless a test says otherwise).
+fn summary_of(
     as_of: NaiveDate,
     periods: u32,
     schedules: &[PaySchedule],
@@ -928,4 +949,87 @@ fn the_worked_example_in_docs_budget_md_holds() {
         ),
         (8_572, 7)
     );
+}
+
+#[test]
+fn overdue_unpaid_bills_are_listed_first_and_set_aside_now() {
+    // Paid every other Friday from Nov 14; today is Thu Nov 20. The bills existed since Nov 1 unless noted.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let card = monthly_bill(10, "Card", 30_000, 5); // Nov 5: unpaid, so still owed
+    let water = monthly_bill(11, "Water", 4_000, 12); // Nov 12: paid
+    let phone = monthly_bill(12, "Phone", 5_000, 15); // Nov 15: skipped
+    let gym = Bill {
+        autopay: true, // Nov 18: autopay took it
+        ..monthly_bill(13, "Gym", 3_000, 18)
+    };
+    let late = Bill {
+        created_at: DateTime::parse_from_rfc3339("2025-11-10T12:00:00Z")
+            .unwrap()
+            .to_utc(),
+        ..monthly_bill(14, "Late", 7_000, 8) // Nov 8 came before the bill was added
+    };
+    let loan = monthly_bill(15, "Loan", 30_000, 25); // Nov 25: due in the current period as usual
+    let bills = [card.clone(), water.clone(), phone.clone(), gym, late, loan];
+    let marks = [
+        mark(&water, date(2025, 11, 12), OccurrenceStatus::Paid, None),
+        mark(&phone, date(2025, 11, 15), OccurrenceStatus::Skipped, None),
+    ];
+    let s = summary_of(
+        date(2025, 11, 20),
+        2,
+        std::slice::from_ref(&pay),
+        &bills,
+        &marks,
+        Some(100_000),
+    );
+    let current: Vec<(&str, NaiveDate)> = s.periods[0]
+        .bills
+        .iter()
+        .map(|b| (b.name.as_str(), b.due_on))
+        .collect();
+    assert_eq!(
+        current,
+        [("Card", date(2025, 11, 5)), ("Loan", date(2025, 11, 25))]
+    );
+    assert_eq!(s.periods[0].committed, 60_000);
+    assert_eq!(s.set_aside_now, 60_000);
+    assert_eq!(
+        s.periods[0].start,
+        date(2025, 11, 20),
+        "the period itself still starts today"
+    );
+    // Paid out today: the end-of-day balance on as_of already lacks it.
+    assert_eq!(
+        s.projected_balance[0],
+        BalancePoint {
+            date: date(2025, 11, 20),
+            balance: 70_000
+        }
+    );
+
+    // Ticking it paid (or skipped) clears it.
+    let paid = [
+        marks[0].clone(),
+        marks[1].clone(),
+        mark(&card, date(2025, 11, 5), OccurrenceStatus::Paid, None),
+    ];
+    let s = summary_of(date(2025, 11, 20), 2, &[pay], &bills, &paid, None);
+    assert_eq!(s.set_aside_now, 30_000);
+    assert!(s.periods[0].bills.iter().all(|b| b.name == "Loan"));
+}
+
+#[test]
+fn overdue_looks_back_a_month_at_most() {
+    let card = Bill {
+        created_at: DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc(),
+        ..monthly_bill(10, "Card", 30_000, 5)
+    };
+    // Today Dec 20: Nov 5 is 45 days back (settled), Dec 5 is 15 days back (owed).
+    let s = summary_of(date(2025, 12, 20), 1, &[], &[card], &[], None);
+    let dates: Vec<NaiveDate> = s.periods[0].bills.iter().map(|b| b.due_on).collect();
+    assert_eq!(dates, [date(2025, 12, 5), date(2026, 1, 5)]);
+    assert_eq!(s.set_aside_now, 60_000);
+    assert_eq!(OVERDUE_DAYS, 31);
 }
