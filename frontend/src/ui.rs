@@ -223,6 +223,24 @@ pub fn close_editor(editing: RwSignal<Option<Option<uuid::Uuid>>>, which: Option
     }
 }
 
+/// Focuses the element matching `selector` if nothing has focus (the focused part of the page was just removed, as
+/// when an editor closes), so a keyboard user goes on from there instead of from the top of the page. Focus the
+/// user has put elsewhere is left alone.
+pub fn refocus(selector: &str) {
+    let doc = document();
+    let idle = match (doc.active_element(), doc.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => body.is_same_node(Some(&active)),
+        (Some(_), None) => false,
+    };
+    if idle
+        && let Ok(Some(target)) = doc.query_selector(selector)
+        && let Ok(target) = target.dyn_into::<web_sys::HtmlElement>()
+    {
+        target.focus().ok();
+    }
+}
+
 /// A loading placeholder with a screen-reader status.
 pub fn loading(what: &str) -> El {
     el("p")

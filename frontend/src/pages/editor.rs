@@ -22,7 +22,7 @@ use crate::optimistic::{self, Keyed};
 use crate::rx::{Memo, RwSignal, Signal, spawn};
 use crate::ui::{
     actions, cancel_button, close_editor, ctx, decimals, field, field_message, form_error, input,
-    label, loading, money, submit_button, today,
+    label, loading, money, refocus, submit_button, today,
 };
 
 /// The words, ids and API path of one record page.
@@ -125,6 +125,7 @@ pub fn list_page(
                     el("button")
                         .attr("type", "button")
                         .class("primary")
+                        .attr("data-add", kind.prefix)
                         .on("click", move |_| editing.set(Some(None)))
                         .flag_dyn("disabled", move || editing.get() == Some(None))
                         .text(&format!("Add {noun}")),
@@ -133,7 +134,12 @@ pub fn list_page(
         .child(form_error(error))
         .child(show(
             move || editing.get() == Some(None),
-            move || add_form(Rc::new(move || close_editor(editing, None))),
+            move || {
+                add_form(Rc::new(move || {
+                    close_editor(editing, None);
+                    refocus(&format!("[data-add=\"{}\"]", kind.prefix));
+                }))
+            },
         ))
         .child(show_else(
             move || loaded.get(),
@@ -164,7 +170,10 @@ pub fn item(
     summary: Box<dyn Fn() -> View>,
     editor: Box<EditorFn>,
 ) -> El {
-    let done: Rc<dyn Fn()> = Rc::new(move || close_editor(editing, Some(id)));
+    let done: Rc<dyn Fn()> = Rc::new(move || {
+        close_editor(editing, Some(id));
+        refocus(&format!("[data-edit=\"{id}\"]"));
+    });
     el("li")
         .class("card item")
         .attr("data-testid", kind.testid)
@@ -206,6 +215,7 @@ pub fn summary(
                 el("button")
                     .attr("type", "button")
                     .on("click", move |_| editing.set(Some(Some(id))))
+                    .attr("data-edit", &id.to_string())
                     .attr("aria-label", &format!("Edit {name}"))
                     .text("Edit"),
             )
