@@ -269,12 +269,15 @@ impl Bill {
         if let (Some(starts), Some(ends)) = (self.starts_on, self.ends_on)
             && ends < starts
         {
-            errors.add("ends_on", "must not be before starts_on");
+            errors.add("ends_on", "must not be before the start date");
         }
         if let Recurrence::Once { date } = self.recurrence
             && (self.starts_on.is_some_and(|s| date < s) || self.ends_on.is_some_and(|e| date > e))
         {
-            errors.add("recurrence.date", "must be between starts_on and ends_on");
+            errors.add(
+                "recurrence.date",
+                "must be between the start date and the end date",
+            );
         }
         errors.into_result(self)
     }
@@ -486,7 +489,20 @@ mod tests {
         assert_eq!(e.get("amount"), Some("must not be negative"));
         assert_eq!(e.get("recurrence.month"), Some("must be 1–12"));
         assert_eq!(e.get("recurrence.day"), Some("must be 1–31 or \"last\""));
-        assert_eq!(e.get("ends_on"), Some("must not be before starts_on"));
+        assert_eq!(e.get("ends_on"), Some("must not be before the start date"));
+    }
+
+    #[test]
+    fn messages_name_dates_as_people_read_them_not_by_field_name() {
+        let e = create(
+            r#"{"name":"Fee","amount":1,"recurrence":{"kind":"once","date":"2025-03-01"},
+                "starts_on":"2025-04-01","ends_on":"2025-05-01"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.get("recurrence.date"),
+            Some("must be between the start date and the end date")
+        );
     }
 
     #[test]
