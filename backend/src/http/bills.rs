@@ -128,9 +128,8 @@ pub async fn bills_delete(
 }
 
 fn parse_due_on(due_on: &str) -> Result<NaiveDate, AppError> {
-    due_on
-        .parse()
-        .map_err(|_| AppError::field("due_on", "must be a date like 2026-12-01"))
+    shared::validate::parse_date(due_on)
+        .ok_or_else(|| AppError::field("due_on", shared::validate::DATE_MESSAGE))
 }
 
 /// Mark one occurrence of a bill paid (optionally with the amount actually paid) or skipped.

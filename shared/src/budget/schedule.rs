@@ -202,7 +202,11 @@ pub struct CreatePaySchedule {
     pub name: String,
     pub amount: Money,
     pub frequency: Frequency,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "validate::optional_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub anchor_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<DayOfMonth>>, min_items = 2, max_items = 2))]
@@ -250,7 +254,7 @@ pub struct UpdatePaySchedule {
     pub frequency: Option<Frequency>,
     #[serde(
         default,
-        deserialize_with = "validate::nullable",
+        deserialize_with = "validate::nullable_date",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
