@@ -303,6 +303,47 @@ pub async fn task_lists_filter(store: &dyn Store) {
     );
 }
 
+/// "Case-insensitive" means every letter, not just ASCII: each backend lower-cases like Rust's `to_lowercase`.
+pub async fn task_search_ignores_case_beyond_ascii(store: &dyn Store) {
+    let me = owner();
+    let mut unicode = task("Straße Ünïcode CAFÉ", Some("2026-11-25"), 0);
+    unicode.notes = "ПРИВЕТ from Kyiv".into();
+    let plain = task("Cafe latte", None, 1);
+    for t in [&unicode, &plain] {
+        store.create_task(me, t).await.unwrap();
+    }
+    let titles = |q: &str| {
+        let q = TaskQuery {
+            q: Some(q.into()),
+            ..query(10)
+        };
+        async move {
+            store
+                .list_tasks(me, &q)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|t| t.title)
+                .collect::<Vec<_>>()
+        }
+    };
+    for q in [
+        "café",
+        "CAFÉ",
+        "Café",
+        "ünï",
+        "ÜNÏ",
+        "straße",
+        "привет",
+        "Привет",
+    ] {
+        assert_eq!(titles(q).await, ["Straße Ünïcode CAFÉ"], "{q}");
+    }
+    assert_eq!(titles("CAFE").await, ["Cafe latte"]);
+    assert_eq!(titles("é").await, ["Straße Ünïcode CAFÉ"]);
+}
+
 pub async fn users_are_unique_by_email_and_refresh_tokens_rotate(store: &dyn Store) {
     let ann = user("ann@example.com");
     store.create_user(&ann).await.unwrap();
@@ -719,6 +760,7 @@ macro_rules! contract {
             case!(task_updates_check_the_version);
             case!(task_lists_page_in_stable_order_across_several_pages);
             case!(task_lists_filter);
+            case!(task_search_ignores_case_beyond_ascii);
             case!(users_are_unique_by_email_and_refresh_tokens_rotate);
             case!(settings_are_versioned);
             case!(schedules_and_bills_crud_with_versions_and_owner_scope);

@@ -103,7 +103,27 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     // value it inspected for re-preparation at every new binding: each cached list statement was parsed and
     // planned again on every request (16 % of the list endpoint's CPU, docs/benchmarks.md).
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    register_lower(&conn)?;
     Ok(conn)
+}
+
+/// The SQL function `payday_lower(text)`: Rust's full Unicode `to_lowercase`, the rule every other backend
+/// searches with (`task_matches`). SQLite's own `lower()` and `LIKE` fold ASCII letters only, so "CAFÉ" never
+/// matched "café".
+fn register_lower(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "payday_lower",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text = ctx
+                .get_raw(0)
+                .as_str()
+                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+            Ok(text.to_lowercase())
+        },
+    )
 }
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -138,20 +158,6 @@ fn from_json<T: DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
 
 fn due_key(due_on: Option<NaiveDate>) -> String {
     due_on.map_or_else(|| UNDATED.to_owned(), |d| d.to_string())
-}
-
-/// Escapes `%`, `_` and `\` so user text is matched literally by `LIKE … ESCAPE '\'`.
-fn like_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 impl SqliteStore {
@@ -393,10 +399,13 @@ fn list_tasks_in(conn: &Connection, owner: UserId, query: &TaskQuery) -> StoreRe
         args.push(Value::Text(before.to_string()));
     }
     if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
-        sql.push_str(" AND (title LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')");
-        let pattern = like_pattern(q);
-        args.push(Value::Text(pattern.clone()));
-        args.push(Value::Text(pattern));
+        // A plain substring test on both sides lower-cased the same way: no LIKE wildcards to escape.
+        sql.push_str(
+            " AND (instr(payday_lower(title), ?) > 0 OR instr(payday_lower(notes), ?) > 0)",
+        );
+        let needle = q.to_lowercase();
+        args.push(Value::Text(needle.clone()));
+        args.push(Value::Text(needle));
     }
     if let Some(cursor) = query.cursor.as_deref() {
         let after = TaskPosition::decode(cursor)?;
@@ -989,8 +998,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn like_pattern_escapes_wildcards() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    fn payday_lower_folds_every_letter_like_rust() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("t.db")).unwrap();
+        let lowered: String = conn
+            .query_row(
+                "SELECT payday_lower('Straße Ünïcode CAFÉ ΣΑΣ')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(lowered, "Straße Ünïcode CAFÉ ΣΑΣ".to_lowercase());
     }
 
     #[test]
