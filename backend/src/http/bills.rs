@@ -14,6 +14,7 @@ use super::error::AppError;
 use super::extract::{AppJson, AuthUser, IfMatch, required_version};
 use super::tasks::{etag, parse_id};
 use crate::metrics::Event;
+use crate::store::StoreError;
 use crate::{AppState, now};
 
 /// Most bills one user may keep.
@@ -59,12 +60,17 @@ pub async fn bills_create(
     AppJson(input): AppJson<CreateBill>,
 ) -> Result<impl IntoResponse, AppError> {
     let bill = input.into_record(Uuid::new_v4(), now())?;
-    if state.store().list_bills(user.user_id).await?.len() >= MAX_BILLS {
-        return Err(AppError::Conflict(
+    // The store counts and inserts as one step, so concurrent requests cannot pass the limit together.
+    match state
+        .store()
+        .create_bill(user.user_id, &bill, MAX_BILLS)
+        .await
+    {
+        Err(StoreError::LimitReached) => Err(AppError::Conflict(
             "You already have the maximum of 500 bills; delete one first.",
-        ));
-    }
-    state.store().create_bill(user.user_id, &bill).await?;
+        )),
+        other => other.map_err(AppError::from),
+    }?;
     Ok(respond(StatusCode::CREATED, bill))
 }
 

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::error::AppError;
 use super::extract::{AppJson, AuthUser, IfMatch, required_version};
 use super::tasks::{etag, parse_id};
+use crate::store::StoreError;
 use crate::{AppState, now};
 
 /// Most pay schedules one user may keep.
@@ -60,15 +61,17 @@ pub async fn pay_schedules_create(
     AppJson(input): AppJson<CreatePaySchedule>,
 ) -> Result<impl IntoResponse, AppError> {
     let schedule = input.into_record(Uuid::new_v4(), now())?;
-    if state.store().list_schedules(user.user_id).await?.len() >= MAX_SCHEDULES {
-        return Err(AppError::Conflict(
-            "You already have the maximum of 20 pay schedules; delete one first.",
-        ));
-    }
-    state
+    // The store counts and inserts as one step, so concurrent requests cannot pass the limit together.
+    match state
         .store()
-        .create_schedule(user.user_id, &schedule)
-        .await?;
+        .create_schedule(user.user_id, &schedule, MAX_SCHEDULES)
+        .await
+    {
+        Err(StoreError::LimitReached) => Err(AppError::Conflict(
+            "You already have the maximum of 20 pay schedules; delete one first.",
+        )),
+        other => other.map_err(AppError::from),
+    }?;
     Ok(respond(StatusCode::CREATED, schedule))
 }
 

@@ -234,6 +234,9 @@ impl SqliteStore {
         result
     }
 
+    /// Inserts a record unless the owner already has `limit` of that kind: the count and the insert are one
+    /// `IMMEDIATE` transaction, so no other writer (another process on the same file included) slips in between.
+    #[allow(clippy::too_many_arguments)]
     async fn create_record<T: Serialize>(
         &self,
         owner: UserId,
@@ -242,15 +245,29 @@ impl SqliteStore {
         created_at: DateTime<Utc>,
         version: u64,
         record: &T,
+        limit: usize,
     ) -> StoreResult<()> {
         let data = to_json(record)?;
         self.write(move |conn| {
-            conn.execute(
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(map_error)?;
+            let count: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM records WHERE owner = ?1 AND kind = ?2",
+                    params![owner.to_string(), kind],
+                    |row| row.get(0),
+                )
+                .map_err(map_error)?;
+            if usize::try_from(count).unwrap_or(usize::MAX) >= limit {
+                return Err(StoreError::LimitReached);
+            }
+            tx.execute(
                 "INSERT INTO records (owner, kind, id, created_at, version, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![owner.to_string(), kind, id.to_string(), created_at.timestamp_micros(), version, data],
             )
             .map_err(map_error)?;
-            Ok(())
+            tx.commit().map_err(map_error)
         })
         .await
     }
@@ -760,7 +777,12 @@ impl BudgetStore for SqliteStore {
         .await
     }
 
-    async fn create_schedule(&self, owner: UserId, schedule: &PaySchedule) -> StoreResult<()> {
+    async fn create_schedule(
+        &self,
+        owner: UserId,
+        schedule: &PaySchedule,
+        limit: usize,
+    ) -> StoreResult<()> {
         self.create_record(
             owner,
             KIND_SCHEDULE,
@@ -768,6 +790,7 @@ impl BudgetStore for SqliteStore {
             schedule.created_at,
             schedule.version,
             schedule,
+            limit,
         )
         .await
     }
@@ -809,7 +832,7 @@ impl BudgetStore for SqliteStore {
             .await
     }
 
-    async fn create_bill(&self, owner: UserId, bill: &Bill) -> StoreResult<()> {
+    async fn create_bill(&self, owner: UserId, bill: &Bill, limit: usize) -> StoreResult<()> {
         self.create_record(
             owner,
             KIND_BILL,
@@ -817,6 +840,7 @@ impl BudgetStore for SqliteStore {
             bill.created_at,
             bill.version,
             bill,
+            limit,
         )
         .await
     }
@@ -857,12 +881,30 @@ impl BudgetStore for SqliteStore {
         let data = to_json(mark)?;
         let (bill_id, due_on) = (mark.bill_id.to_string(), mark.due_on.to_string());
         self.write(move |conn| {
-            conn.execute(
+            // The bill's existence and the mark are checked and written in one transaction: `delete_bill` (which
+            // removes the bill and its marks in one transaction too) either runs before — no bill, no mark — or
+            // after, taking this mark with it.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(map_error)?;
+            let bill_exists = tx
+                .query_row(
+                    "SELECT 1 FROM records WHERE owner = ?1 AND kind = ?2 AND id = ?3",
+                    params![owner.to_string(), KIND_BILL, bill_id],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(map_error)?
+                .is_some();
+            if !bill_exists {
+                return Err(StoreError::NotFound);
+            }
+            tx.execute(
                 "INSERT OR REPLACE INTO marks (owner, bill_id, due_on, data) VALUES (?1, ?2, ?3, ?4)",
                 params![owner.to_string(), bill_id, due_on, data],
             )
             .map_err(map_error)?;
-            Ok(())
+            tx.commit().map_err(map_error)
         })
         .await
     }
