@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::error::AppError;
-use super::extract::{AppJson, AuthUser, IfMatch, required_version};
+use super::extract::{AppJson, AppQuery, AuthUser, IfMatch, NoParams, required_version};
 use super::tasks::{etag, parse_id};
 use crate::metrics::Event;
 use crate::store::StoreError;
@@ -40,12 +40,14 @@ fn respond(status: StatusCode, bill: Bill) -> impl IntoResponse {
     (status, headers, axum::Json(bill))
 }
 
-/// All of the caller's bills, oldest first.
+/// All of the caller's bills, oldest first: one unpaged array (at most 500). Takes no query parameters.
 #[utoipa::path(get, path = "/api/v1/bills", tag = "budget",
-    responses((status = 200, body = Vec<Bill>), (status = 401, body = shared::ApiError)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<Bill>), (status = 401, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
 pub async fn bills_list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    _: AppQuery<NoParams>,
 ) -> Result<axum::Json<Vec<Bill>>, AppError> {
     Ok(axum::Json(state.store().list_bills(user.user_id).await?))
 }

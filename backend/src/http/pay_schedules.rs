@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::error::AppError;
-use super::extract::{AppJson, AuthUser, IfMatch, required_version};
+use super::extract::{AppJson, AppQuery, AuthUser, IfMatch, NoParams, required_version};
 use super::tasks::{etag, parse_id};
 use crate::store::StoreError;
 use crate::{AppState, now};
@@ -39,12 +39,14 @@ fn respond(status: StatusCode, schedule: PaySchedule) -> impl IntoResponse {
     (status, headers, axum::Json(schedule))
 }
 
-/// All of the caller's pay schedules, oldest first.
+/// All of the caller's pay schedules, oldest first: one unpaged array (at most 20). Takes no query parameters.
 #[utoipa::path(get, path = "/api/v1/pay-schedules", tag = "budget",
-    responses((status = 200, body = Vec<PaySchedule>), (status = 401, body = shared::ApiError)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<PaySchedule>), (status = 401, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
 pub async fn pay_schedules_list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    _: AppQuery<NoParams>,
 ) -> Result<axum::Json<Vec<PaySchedule>>, AppError> {
     Ok(axum::Json(
         state.store().list_schedules(user.user_id).await?,

@@ -750,3 +750,36 @@ async fn marking_an_occurrence_of_a_deleted_bill_is_404_and_leaves_no_mark() {
     let export = get(&app, &session, "/api/v1/export").await;
     assert_eq!(export["budget"]["occurrences"], json!([]), "{export}");
 }
+
+#[tokio::test]
+async fn bill_and_schedule_lists_reject_unknown_query_parameters_like_tasks() {
+    let app = spawn_app().await;
+    let session = app.user("query@example.com").await;
+    for (path, param) in [
+        ("/api/v1/bills?limit=10", "limit"),
+        ("/api/v1/bills?cursor=x", "cursor"),
+        ("/api/v1/pay-schedules?sort=name", "sort"),
+    ] {
+        let body = assert_error(
+            app.get(path)
+                .bearer_auth(&session.token)
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            body["fields"][param], "is not a known field",
+            "{path}: {body}"
+        );
+    }
+    // Without parameters both are still one bare array (the UI reads them that way).
+    assert!(get(&app, &session, "/api/v1/bills").await.is_array());
+    assert!(
+        get(&app, &session, "/api/v1/pay-schedules")
+            .await
+            .is_array()
+    );
+}
