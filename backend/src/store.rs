@@ -46,6 +46,9 @@ pub enum StoreError {
     /// A conditional write lost: stale version, or a unique value (e-mail) already taken.
     #[error("conflicting write")]
     Conflict,
+    /// A create would take the owner past the per-user limit for that kind of record; nothing was stored.
+    #[error("per-user limit reached")]
+    LimitReached,
     /// The cursor did not come from this store or was altered.
     #[error("invalid pagination cursor")]
     BadCursor,
@@ -175,7 +178,14 @@ pub trait BudgetStore: Send + Sync {
         expected_version: Option<u64>,
     ) -> StoreResult<BudgetSettings>;
 
-    async fn create_schedule(&self, owner: UserId, schedule: &PaySchedule) -> StoreResult<()>;
+    /// Stores a new schedule unless the owner already has `limit` of them (`LimitReached`); `Conflict` if the id
+    /// exists. Concurrent creates never leave more than `limit` (see docs/storage.md for each backend's rule).
+    async fn create_schedule(
+        &self,
+        owner: UserId,
+        schedule: &PaySchedule,
+        limit: usize,
+    ) -> StoreResult<()>;
     async fn get_schedule(&self, owner: UserId, id: Uuid) -> StoreResult<PaySchedule>;
     /// All of the owner's schedules, oldest first (bounded by the per-user limit the API enforces).
     async fn list_schedules(&self, owner: UserId) -> StoreResult<Vec<PaySchedule>>;
@@ -192,7 +202,8 @@ pub trait BudgetStore: Send + Sync {
         expected_version: Option<u64>,
     ) -> StoreResult<()>;
 
-    async fn create_bill(&self, owner: UserId, bill: &Bill) -> StoreResult<()>;
+    /// Stores a new bill unless the owner already has `limit` of them (`LimitReached`); as [`Self::create_schedule`].
+    async fn create_bill(&self, owner: UserId, bill: &Bill, limit: usize) -> StoreResult<()>;
     async fn get_bill(&self, owner: UserId, id: Uuid) -> StoreResult<Bill>;
     /// All of the owner's bills, oldest first.
     async fn list_bills(&self, owner: UserId) -> StoreResult<Vec<Bill>>;
@@ -210,7 +221,9 @@ pub trait BudgetStore: Send + Sync {
         expected_version: Option<u64>,
     ) -> StoreResult<()>;
 
-    /// Creates or replaces the mark for one occurrence.
+    /// Creates or replaces the mark for one occurrence; `NotFound` if the bill does not exist. A mark never
+    /// outlives its bill: racing [`Self::delete_bill`], either the mark is stored first and deleted with the bill,
+    /// or it is refused.
     async fn put_mark(&self, owner: UserId, mark: &OccurrenceMark) -> StoreResult<()>;
     /// Removes a mark; `NotFound` if there was none.
     async fn delete_mark(&self, owner: UserId, bill_id: Uuid, due_on: NaiveDate)
@@ -294,6 +307,19 @@ pub async fn init(settings: &Settings) -> anyhow::Result<String> {
         // Connecting creates the indexes (and, for the embedded store, applies migrations).
         _ => connect(settings).await?.describe(),
     })
+}
+
+/// How often a limited create backs out and retries on a backend that enforces limits by insert-then-count
+/// (DynamoDB, MongoDB): racing creates near the limit may all back out, and a retry after a random pause
+/// usually lands.
+#[cfg(any(feature = "dynamodb", feature = "mongodb"))]
+pub(crate) const CREATE_ATTEMPTS: usize = 4;
+
+/// A random 5–50 ms pause between such attempts, so racing creates spread out.
+#[cfg(any(feature = "dynamodb", feature = "mongodb"))]
+pub(crate) fn race_backoff() -> std::time::Duration {
+    let random = Uuid::new_v4().as_u128() % 46;
+    std::time::Duration::from_millis(5 + random as u64)
 }
 
 /// The position of a task in list order; encoded as the opaque cursor by the embedded and memory stores.

@@ -59,6 +59,9 @@ async fn mongodb() -> Option<Fixture> {
     })
 }
 
+/// A per-user limit generous enough never to matter, for tests about something else.
+const LIMIT: usize = 500;
+
 fn at(seconds: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000 + seconds, 0).unwrap()
 }
@@ -303,6 +306,47 @@ pub async fn task_lists_filter(store: &dyn Store) {
     );
 }
 
+/// "Case-insensitive" means every letter, not just ASCII: each backend lower-cases like Rust's `to_lowercase`.
+pub async fn task_search_ignores_case_beyond_ascii(store: &dyn Store) {
+    let me = owner();
+    let mut unicode = task("Straße Ünïcode CAFÉ", Some("2026-11-25"), 0);
+    unicode.notes = "ПРИВЕТ from Kyiv".into();
+    let plain = task("Cafe latte", None, 1);
+    for t in [&unicode, &plain] {
+        store.create_task(me, t).await.unwrap();
+    }
+    let titles = |q: &str| {
+        let q = TaskQuery {
+            q: Some(q.into()),
+            ..query(10)
+        };
+        async move {
+            store
+                .list_tasks(me, &q)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|t| t.title)
+                .collect::<Vec<_>>()
+        }
+    };
+    for q in [
+        "café",
+        "CAFÉ",
+        "Café",
+        "ünï",
+        "ÜNÏ",
+        "straße",
+        "привет",
+        "Привет",
+    ] {
+        assert_eq!(titles(q).await, ["Straße Ünïcode CAFÉ"], "{q}");
+    }
+    assert_eq!(titles("CAFE").await, ["Cafe latte"]);
+    assert_eq!(titles("é").await, ["Straße Ünïcode CAFÉ"]);
+}
+
 pub async fn users_are_unique_by_email_and_refresh_tokens_rotate(store: &dyn Store) {
     let ann = user("ann@example.com");
     store.create_user(&ann).await.unwrap();
@@ -395,8 +439,8 @@ pub async fn settings_are_versioned(store: &dyn Store) {
 pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn Store) {
     let (me, other) = (owner(), owner());
     let (s1, s2) = (schedule("Salary", 0), schedule("Partner", 1));
-    store.create_schedule(me, &s1).await.unwrap();
-    store.create_schedule(me, &s2).await.unwrap();
+    store.create_schedule(me, &s1, LIMIT).await.unwrap();
+    store.create_schedule(me, &s2, LIMIT).await.unwrap();
     assert_eq!(
         store.list_schedules(me).await.unwrap(),
         vec![s1.clone(), s2.clone()]
@@ -435,10 +479,10 @@ pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn 
     ));
 
     let (b1, b2) = (bill("Rent", 0), bill("Phone", 1));
-    store.create_bill(me, &b1).await.unwrap();
-    store.create_bill(me, &b2).await.unwrap();
+    store.create_bill(me, &b1, LIMIT).await.unwrap();
+    store.create_bill(me, &b2, LIMIT).await.unwrap();
     assert!(matches!(
-        store.create_bill(me, &b1).await,
+        store.create_bill(me, &b1, LIMIT).await,
         Err(StoreError::Conflict)
     ));
     assert_eq!(
@@ -467,7 +511,7 @@ pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn 
 pub async fn occurrence_marks_are_set_listed_and_cleared(store: &dyn Store) {
     let (me, other) = (owner(), owner());
     let b = bill("Rent", 0);
-    store.create_bill(me, &b).await.unwrap();
+    store.create_bill(me, &b, LIMIT).await.unwrap();
     let mark = |due: &str, status| OccurrenceMark {
         bill_id: b.id,
         due_on: date(due),
@@ -526,6 +570,102 @@ pub async fn occurrence_marks_are_set_listed_and_cleared(store: &dyn Store) {
     );
 }
 
+/// Creates stop at the caller's limit, also when they race: never more than `limit` survive, and every create
+/// that answered `Ok` is one of them.
+pub async fn creates_stop_at_the_limit_even_when_they_race(store: &dyn Store) {
+    let me = owner();
+    for i in 0..3 {
+        store
+            .create_schedule(me, &schedule("Pay", i), 3)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        store.create_schedule(me, &schedule("One more", 3), 3).await,
+        Err(StoreError::LimitReached)
+    ));
+    assert_eq!(store.list_schedules(me).await.unwrap().len(), 3);
+    // Another owner has their own allowance.
+    store
+        .create_schedule(owner(), &schedule("Theirs", 0), 3)
+        .await
+        .unwrap();
+
+    let racer = owner();
+    let bills: Vec<Bill> = (0..12).map(|i| bill("Racing", i)).collect();
+    let results =
+        futures_util::future::join_all(bills.iter().map(|b| store.create_bill(racer, b, 5))).await;
+    let created = results.iter().filter(|r| r.is_ok()).count();
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Ok(()) | Err(StoreError::LimitReached))),
+        "{results:?}"
+    );
+    let stored = store.list_bills(racer).await.unwrap();
+    assert!(
+        stored.len() <= 5,
+        "{} bills past a limit of 5",
+        stored.len()
+    );
+    assert_eq!(stored.len(), created, "every Ok is stored, nothing else");
+    // Below the limit, a create goes through.
+    if let Some(first) = stored.first() {
+        store.delete_bill(racer, first.id, None).await.unwrap();
+    }
+    store
+        .create_bill(racer, &bill("After", 99), 5)
+        .await
+        .unwrap();
+}
+
+/// A mark is only stored while its bill exists, so one racing the bill's deletion never outlives it.
+pub async fn marks_never_outlive_their_bill(store: &dyn Store) {
+    let (me, other) = (owner(), owner());
+    let mark = |bill_id: Uuid| OccurrenceMark {
+        bill_id,
+        due_on: date("2026-12-01"),
+        status: OccurrenceStatus::Paid,
+        amount_paid: None,
+        updated_at: at(1),
+    };
+    assert!(matches!(
+        store.put_mark(me, &mark(Uuid::new_v4())).await,
+        Err(StoreError::NotFound)
+    ));
+    let theirs = bill("Theirs", 0);
+    store.create_bill(other, &theirs, LIMIT).await.unwrap();
+    assert!(matches!(
+        store.put_mark(me, &mark(theirs.id)).await,
+        Err(StoreError::NotFound)
+    ));
+    for round in 0..8 {
+        let b = bill("Racing", round);
+        store.create_bill(me, &b, LIMIT).await.unwrap();
+        let racing = mark(b.id);
+        let (marked, deleted) = tokio::join!(
+            store.put_mark(me, &racing),
+            store.delete_bill(me, b.id, None)
+        );
+        deleted.unwrap();
+        assert!(
+            matches!(marked, Ok(()) | Err(StoreError::NotFound)),
+            "{marked:?}"
+        );
+        assert!(matches!(
+            store.put_mark(me, &mark(b.id)).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    let export = store.export_account(me).await.unwrap();
+    assert!(export.bills.is_empty());
+    assert!(
+        export.marks.is_empty(),
+        "orphaned marks: {:?}",
+        export.marks
+    );
+}
+
 pub async fn export_and_delete_account_cover_everything_of_one_user(store: &dyn Store) {
     let ann = user("export@example.com");
     let other = user("other@example.com");
@@ -543,11 +683,11 @@ pub async fn export_and_delete_account_cover_everything_of_one_user(store: &dyn 
             .await
             .unwrap();
         store
-            .create_schedule(who, &schedule("Salary", 0))
+            .create_schedule(who, &schedule("Salary", 0), LIMIT)
             .await
             .unwrap();
         let b = bill("Rent", 0);
-        store.create_bill(who, &b).await.unwrap();
+        store.create_bill(who, &b, LIMIT).await.unwrap();
         let mark = OccurrenceMark {
             bill_id: b.id,
             due_on: date("2026-12-01"),
@@ -662,7 +802,7 @@ pub async fn bulk_deletes_go_past_one_batch(store: &dyn Store) {
             .unwrap();
     }
     let b = bill("Rent", 0);
-    store.create_bill(ann.id, &b).await.unwrap();
+    store.create_bill(ann.id, &b, LIMIT).await.unwrap();
     let start = date("2026-01-01");
     for day in 0..30 {
         let mark = OccurrenceMark {
@@ -719,10 +859,13 @@ macro_rules! contract {
             case!(task_updates_check_the_version);
             case!(task_lists_page_in_stable_order_across_several_pages);
             case!(task_lists_filter);
+            case!(task_search_ignores_case_beyond_ascii);
             case!(users_are_unique_by_email_and_refresh_tokens_rotate);
             case!(settings_are_versioned);
             case!(schedules_and_bills_crud_with_versions_and_owner_scope);
             case!(occurrence_marks_are_set_listed_and_cleared);
+            case!(creates_stop_at_the_limit_even_when_they_race);
+            case!(marks_never_outlive_their_bill);
             case!(export_and_delete_account_cover_everything_of_one_user);
             case!(filtered_lists_page_correctly_and_an_exactly_full_last_page_ends);
             case!(bulk_deletes_go_past_one_batch);

@@ -377,15 +377,17 @@ impl ScheduleDraft {
         draft
     }
 
-    /// Sets semi-monthly day `which` (0 or 1). If it would equal the other day (31 and "last" are equal), the
-    /// other day moves out of the way, so the pair always stays valid.
+    /// Sets semi-monthly day `which` (0 or 1). If the two days could fall on the same date (equal, or both the
+    /// 28th or later: see [`DayOfMonth::can_coincide`]), the other day moves two weeks away (or to the 15th), so the
+    /// pair always stays valid.
     pub fn set_day(&mut self, which: usize, day: DayOfMonth) {
         let which = which.min(1);
         let other = 1 - which;
         self.days[which] = day;
-        if same_day(self.days[which], self.days[other]) {
+        if day.can_coincide(self.days[other]) {
             self.days[other] = match day {
-                DayOfMonth::Day(d) if d < 28 => DayOfMonth::Day(d + 14),
+                DayOfMonth::Day(d) if d <= 14 => DayOfMonth::Day(d + 14),
+                DayOfMonth::Day(d) if d < 28 => DayOfMonth::Day(d - 14),
                 _ => DayOfMonth::Day(15),
             };
         }
@@ -451,14 +453,6 @@ impl ScheduleDraft {
         };
         schedule.next_paydays(today, PREVIEW)
     }
-}
-
-fn same_day(a: DayOfMonth, b: DayOfMonth) -> bool {
-    let n = |d: DayOfMonth| match d {
-        DayOfMonth::Day(d) => d.min(31),
-        DayOfMonth::Last => 31,
-    };
-    n(a) == n(b)
 }
 
 /// "Every other Friday", "On the 15th and last day", "Monthly on the 1st".
@@ -622,7 +616,11 @@ mod tests {
         for which in 0..2 {
             for day in day_options(None) {
                 draft.set_day(which, day);
-                assert!(!same_day(draft.days[0], draft.days[1]), "{:?}", draft.days);
+                assert!(
+                    !draft.days[0].can_coincide(draft.days[1]),
+                    "{:?}",
+                    draft.days
+                );
                 let ok = draft
                     .create("Pay", 100)
                     .into_record(Uuid::nil(), DateTime::<Utc>::default());

@@ -90,7 +90,7 @@ pub struct CreateTask {
     pub title: String,
     #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "validate::optional_date")]
     pub due_on: Option<NaiveDate>,
     #[serde(default)]
     pub priority: Option<Priority>,
@@ -142,7 +142,7 @@ pub struct UpdateTask {
     pub notes: Option<String>,
     #[serde(
         default,
-        deserialize_with = "validate::nullable",
+        deserialize_with = "validate::nullable_date",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]

@@ -1,5 +1,7 @@
 //! Small validation helpers shared by every input type, so the browser and the server agree on the rules.
 
+use chrono::{Datelike, NaiveDate};
+
 use crate::FieldErrors;
 
 /// Trims `value` and checks its length in characters is within `min..=max`.
@@ -38,9 +40,85 @@ where
     serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
+/// The first and last years a date the API accepts may have. Payday plans bills and paychecks around today, so
+/// 1900–2200 leaves room for any real due date or pay anchor while keeping every date four digits long: dates then
+/// order the same as text (the embedded store's indexes compare them as text) and read back in the web UI
+/// ([`crate::wire::parse_date`], years 0000–9999). Dates the API computes (a summary's periods) may run past 2200.
+pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// The field error for a date that is not strict `YYYY-MM-DD` within [`DATE_YEARS`].
+pub const DATE_MESSAGE: &str = "must be a date like 2026-12-01";
+
+/// Reads a date as the API accepts it: exactly `YYYY-MM-DD` (no sign, spaces or single-digit parts), a real
+/// calendar day, year within [`DATE_YEARS`]. Every date in a request body, query string or path goes through here.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    crate::wire::parse_date(text).filter(|date| DATE_YEARS.contains(&date.year()))
+}
+
+/// `deserialize_with` for a required date field: [`parse_date`], else the error [`DATE_MESSAGE`].
+pub fn date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    let text: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(deserializer)?;
+    parse_date(&text).ok_or_else(|| serde::de::Error::custom(DATE_MESSAGE))
+}
+
+/// `deserialize_with` for an optional date (`null` or absent is `None`); use with `#[serde(default)]`.
+pub fn optional_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<NaiveDate>, D::Error> {
+    let text: Option<std::borrow::Cow<'de, str>> = serde::Deserialize::deserialize(deserializer)?;
+    text.map(|text| parse_date(&text).ok_or_else(|| serde::de::Error::custom(DATE_MESSAGE)))
+        .transpose()
+}
+
+/// `deserialize_with` for a PATCH date field: absent is `None`, `null` is `Some(None)` (see [`nullable`]).
+pub fn nullable_date<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<NaiveDate>>, D::Error> {
+    optional_date(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Dated {
+        #[serde(default, deserialize_with = "optional_date")]
+        on: Option<NaiveDate>,
+    }
+
+    #[test]
+    fn dates_must_be_strict_and_within_the_supported_years() {
+        let read = |json: &str| serde_json::from_str::<Dated>(json).map(|d| d.on);
+        assert_eq!(
+            read(r#"{"on":"2026-12-01"}"#).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
+        assert_eq!(read(r#"{"on":null}"#).unwrap(), None);
+        assert_eq!(read(r#"{}"#).unwrap(), None);
+        assert!(read(r#"{"on":"1900-01-01"}"#).unwrap().is_some());
+        assert!(read(r#"{"on":"2200-12-31"}"#).unwrap().is_some());
+        for bad in [
+            "+10000-01-01",
+            "-9999-06-01",
+            "+2026-01-01",
+            " 2026-01-01",
+            "2026-01-01 ",
+            "2026-1-5",
+            "2026-02-30",
+            "1899-12-31",
+            "2201-01-01",
+            "0000-01-01",
+            "9999-12-31",
+            "20260101",
+        ] {
+            let error = read(&format!(r#"{{"on":"{bad}"}}"#))
+                .unwrap_err()
+                .to_string();
+            assert!(error.starts_with(DATE_MESSAGE), "{bad}: {error}");
+        }
+        assert!(read(r#"{"on":20260101}"#).is_err());
+    }
 
     #[test]
     fn text_trims_and_counts_characters_not_bytes() {

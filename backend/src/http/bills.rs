@@ -11,9 +11,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::error::AppError;
-use super::extract::{AppJson, AuthUser, IfMatch, required_version};
+use super::extract::{AppJson, AppQuery, AuthUser, IfMatch, NoParams, required_version};
 use super::tasks::{etag, parse_id};
 use crate::metrics::Event;
+use crate::store::StoreError;
 use crate::{AppState, now};
 
 /// Most bills one user may keep.
@@ -39,12 +40,14 @@ fn respond(status: StatusCode, bill: Bill) -> impl IntoResponse {
     (status, headers, axum::Json(bill))
 }
 
-/// All of the caller's bills, oldest first.
+/// All of the caller's bills, oldest first: one unpaged array (at most 500). Takes no query parameters.
 #[utoipa::path(get, path = "/api/v1/bills", tag = "budget",
-    responses((status = 200, body = Vec<Bill>), (status = 401, body = shared::ApiError)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<Bill>), (status = 401, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
 pub async fn bills_list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    _: AppQuery<NoParams>,
 ) -> Result<axum::Json<Vec<Bill>>, AppError> {
     Ok(axum::Json(state.store().list_bills(user.user_id).await?))
 }
@@ -59,12 +62,17 @@ pub async fn bills_create(
     AppJson(input): AppJson<CreateBill>,
 ) -> Result<impl IntoResponse, AppError> {
     let bill = input.into_record(Uuid::new_v4(), now())?;
-    if state.store().list_bills(user.user_id).await?.len() >= MAX_BILLS {
-        return Err(AppError::Conflict(
+    // The store counts and inserts as one step, so concurrent requests cannot pass the limit together.
+    match state
+        .store()
+        .create_bill(user.user_id, &bill, MAX_BILLS)
+        .await
+    {
+        Err(StoreError::LimitReached) => Err(AppError::Conflict(
             "You already have the maximum of 500 bills; delete one first.",
-        ));
-    }
-    state.store().create_bill(user.user_id, &bill).await?;
+        )),
+        other => other.map_err(AppError::from),
+    }?;
     Ok(respond(StatusCode::CREATED, bill))
 }
 
@@ -128,9 +136,8 @@ pub async fn bills_delete(
 }
 
 fn parse_due_on(due_on: &str) -> Result<NaiveDate, AppError> {
-    due_on
-        .parse()
-        .map_err(|_| AppError::field("due_on", "must be a date like 2026-12-01"))
+    shared::validate::parse_date(due_on)
+        .ok_or_else(|| AppError::field("due_on", shared::validate::DATE_MESSAGE))
 }
 
 /// Mark one occurrence of a bill paid (optionally with the amount actually paid) or skipped.

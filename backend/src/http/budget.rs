@@ -20,7 +20,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
-    /// The day to compute from (default: today in the user's time zone).
+    /// The day to compute from (default: today in the user's time zone); `YYYY-MM-DD`, years 1900–2200.
+    #[serde(default, deserialize_with = "shared::validate::optional_date")]
     pub as_of: Option<NaiveDate>,
     /// Pay periods including the current one, 1–26 (default 3).
     pub periods: Option<u32>,

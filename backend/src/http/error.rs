@@ -125,6 +125,10 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict => AppError::VersionConflict,
+            // Handlers name the kind of record; this is the fallback.
+            StoreError::LimitReached => AppError::Conflict(
+                "You already have the maximum number of these records; delete one first.",
+            ),
             StoreError::BadCursor => AppError::field("cursor", "is not a cursor this API returned"),
             StoreError::Unavailable(_) => AppError::Unavailable(error),
             StoreError::Backend(_) => AppError::Internal(error.into()),

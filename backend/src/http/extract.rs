@@ -133,6 +133,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
     }
 }
 
+/// The query of an endpoint that takes no parameters: any parameter is a 422 naming it (`is not a known field`),
+/// as on endpoints that do take some. Use as `_: AppQuery<NoParams>`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
 fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query.as_bytes())
 }

@@ -8,8 +8,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::error::AppError;
-use super::extract::{AppJson, AuthUser, IfMatch, required_version};
+use super::extract::{AppJson, AppQuery, AuthUser, IfMatch, NoParams, required_version};
 use super::tasks::{etag, parse_id};
+use crate::store::StoreError;
 use crate::{AppState, now};
 
 /// Most pay schedules one user may keep.
@@ -38,12 +39,14 @@ fn respond(status: StatusCode, schedule: PaySchedule) -> impl IntoResponse {
     (status, headers, axum::Json(schedule))
 }
 
-/// All of the caller's pay schedules, oldest first.
+/// All of the caller's pay schedules, oldest first: one unpaged array (at most 20). Takes no query parameters.
 #[utoipa::path(get, path = "/api/v1/pay-schedules", tag = "budget",
-    responses((status = 200, body = Vec<PaySchedule>), (status = 401, body = shared::ApiError)), security(("bearer" = [])))]
+    responses((status = 200, body = Vec<PaySchedule>), (status = 401, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
 pub async fn pay_schedules_list(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
+    _: AppQuery<NoParams>,
 ) -> Result<axum::Json<Vec<PaySchedule>>, AppError> {
     Ok(axum::Json(
         state.store().list_schedules(user.user_id).await?,
@@ -60,15 +63,17 @@ pub async fn pay_schedules_create(
     AppJson(input): AppJson<CreatePaySchedule>,
 ) -> Result<impl IntoResponse, AppError> {
     let schedule = input.into_record(Uuid::new_v4(), now())?;
-    if state.store().list_schedules(user.user_id).await?.len() >= MAX_SCHEDULES {
-        return Err(AppError::Conflict(
-            "You already have the maximum of 20 pay schedules; delete one first.",
-        ));
-    }
-    state
+    // The store counts and inserts as one step, so concurrent requests cannot pass the limit together.
+    match state
         .store()
-        .create_schedule(user.user_id, &schedule)
-        .await?;
+        .create_schedule(user.user_id, &schedule, MAX_SCHEDULES)
+        .await
+    {
+        Err(StoreError::LimitReached) => Err(AppError::Conflict(
+            "You already have the maximum of 20 pay schedules; delete one first.",
+        )),
+        other => other.map_err(AppError::from),
+    }?;
     Ok(respond(StatusCode::CREATED, schedule))
 }
 

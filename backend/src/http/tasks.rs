@@ -38,7 +38,8 @@ pub struct ListTasks {
     pub status: Option<StatusFilter>,
     /// Case-insensitive text search in title and notes.
     pub q: Option<String>,
-    /// Only tasks due strictly before this date.
+    /// Only tasks due strictly before this date (`YYYY-MM-DD`, years 1900–2200).
+    #[serde(default, deserialize_with = "shared::validate::optional_date")]
     pub due_before: Option<NaiveDate>,
     /// Page size, 1–100 (larger values are capped at 100); default 50.
     pub limit: Option<u32>,

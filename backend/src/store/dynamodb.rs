@@ -29,7 +29,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, DeleteRequest, KeySchemaElement, KeyType,
+    AttributeDefinition, BillingMode, ConditionCheck, DeleteRequest, KeySchemaElement, KeyType,
     LocalSecondaryIndex, Projection, ProjectionType, Put, ScalarAttributeType, TableStatus,
     TimeToLiveSpecification, TransactWriteItem, WriteRequest,
 };
@@ -329,6 +329,16 @@ fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> b
     service_code(error) == Some("ConditionalCheckFailedException")
 }
 
+/// A transaction was cancelled because one of its conditions did not hold.
+fn lost_transaction_condition<R>(error: &SdkError<TransactWriteItemsError, R>) -> bool {
+    matches!(
+        error.as_service_error(),
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled))
+            if cancelled.cancellation_reasons().iter()
+                .any(|r| r.code() == Some("ConditionalCheckFailed"))
+    )
+}
+
 /// Transport trouble, throttling, AWS-side faults and a missing table are worth retrying later
 /// (`Unavailable` → 503, and `/readyz` fails); the rest is a bug (`Backend` → 500). The SDK error stays the source; nothing is stringified.
 fn sdk_error<E, R>(error: SdkError<E, R>) -> StoreError
@@ -418,6 +428,45 @@ impl DynamoStore {
             .await?
             .map(|item| decode::<RecordItem<T>>(item).map(|r| r.data))
             .transpose()
+    }
+
+    /// Puts a new record unless the owner already has `limit` items under `prefix`. Insert-then-count (no
+    /// counter item to migrate): after the put, a create that counts more than `limit` (strongly consistent query)
+    /// deletes its own item and reports `LimitReached`. The last create to count sees every surviving item, so
+    /// survivors never exceed `limit`; near the limit, racing creates may all back out (a spurious 409), and an
+    /// item past the limit can be visible between its put and its removal. A create that backed out tries again
+    /// after a short random pause (up to [`super::CREATE_ATTEMPTS`] times), so a burst mostly fills up to the limit.
+    async fn create_within_limit(
+        &self,
+        owner: UserId,
+        prefix: &str,
+        sk: String,
+        item: Item,
+        limit: usize,
+    ) -> StoreResult<()> {
+        let count = || async {
+            self.query_all(
+                None,
+                "PK = :pk AND begins_with(SK, :prefix)",
+                vec![(":pk", s(user_pk(owner))), (":prefix", s(prefix))],
+            )
+            .await
+            .map(|items| items.len())
+        };
+        for attempt in 0..super::CREATE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(super::race_backoff()).await;
+            }
+            if count().await? >= limit {
+                return Err(StoreError::LimitReached);
+            }
+            self.create(item.clone()).await?;
+            if count().await? <= limit {
+                return Ok(());
+            }
+            self.delete_record(owner, sk.clone(), None).await?;
+        }
+        Err(StoreError::LimitReached)
     }
 
     /// Puts a new item; `Conflict` if the key exists.
@@ -939,15 +988,21 @@ impl BudgetStore for DynamoStore {
         }
     }
 
-    async fn create_schedule(&self, owner: UserId, schedule: &PaySchedule) -> StoreResult<()> {
-        self.create(encode(&RecordItem {
+    async fn create_schedule(
+        &self,
+        owner: UserId,
+        schedule: &PaySchedule,
+        limit: usize,
+    ) -> StoreResult<()> {
+        let item = encode(&RecordItem {
             pk: user_pk(owner),
             sk: schedule_sk(schedule.id),
             lsi1sk: None,
             version: Some(schedule.version),
             data: schedule,
-        })?)
-        .await
+        })?;
+        self.create_within_limit(owner, "SCHEDULE#", schedule_sk(schedule.id), item, limit)
+            .await
     }
 
     async fn get_schedule(&self, owner: UserId, id: Uuid) -> StoreResult<PaySchedule> {
@@ -988,15 +1043,16 @@ impl BudgetStore for DynamoStore {
             .await
     }
 
-    async fn create_bill(&self, owner: UserId, bill: &Bill) -> StoreResult<()> {
-        self.create(encode(&RecordItem {
+    async fn create_bill(&self, owner: UserId, bill: &Bill, limit: usize) -> StoreResult<()> {
+        let item = encode(&RecordItem {
             pk: user_pk(owner),
             sk: bill_sk(bill.id),
             lsi1sk: None,
             version: Some(bill.version),
             data: bill,
-        })?)
-        .await
+        })?;
+        self.create_within_limit(owner, "BILL#", bill_sk(bill.id), item, limit)
+            .await
     }
 
     async fn get_bill(&self, owner: UserId, id: Uuid) -> StoreResult<Bill> {
@@ -1064,14 +1120,36 @@ impl BudgetStore for DynamoStore {
             version: None,
             data: mark,
         })?;
-        self.client
-            .put_item()
+        // One transaction: the bill must exist when the mark is written. `delete_bill` deletes the bill and then
+        // (consistently) queries its marks, so a mark written before the bill's deletion is swept with it and one
+        // written after is refused here.
+        let bill_exists = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(user_pk(owner), bill_sk(mark.bill_id))))
+            .condition_expression("attribute_exists(PK)")
+            .build()
+            .map_err(StoreError::backend)?;
+        let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))
+            .build()
+            .map_err(StoreError::backend)?;
+        let written = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(bill_exists)
+                    .build(),
+            )
+            .transact_items(TransactWriteItem::builder().put(put).build())
             .send()
-            .await
-            .map_err(sdk_error)?;
-        Ok(())
+            .await;
+        match written {
+            Ok(_) => Ok(()),
+            Err(error) if lost_transaction_condition(&error) => Err(StoreError::NotFound),
+            Err(error) => Err(sdk_error(error)),
+        }
     }
 
     async fn delete_mark(

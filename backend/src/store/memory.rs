@@ -232,10 +232,18 @@ impl BudgetStore for MemoryStore {
         })
     }
 
-    async fn create_schedule(&self, owner: UserId, schedule: &PaySchedule) -> StoreResult<()> {
+    async fn create_schedule(
+        &self,
+        owner: UserId,
+        schedule: &PaySchedule,
+        limit: usize,
+    ) -> StoreResult<()> {
         self.with_account(owner, |account| {
             if account.schedules.contains_key(&schedule.id) {
                 return Err(StoreError::Conflict);
+            }
+            if account.schedules.len() >= limit {
+                return Err(StoreError::LimitReached);
             }
             account.schedules.insert(schedule.id, schedule.clone());
             Ok(())
@@ -292,10 +300,13 @@ impl BudgetStore for MemoryStore {
         })
     }
 
-    async fn create_bill(&self, owner: UserId, bill: &Bill) -> StoreResult<()> {
+    async fn create_bill(&self, owner: UserId, bill: &Bill, limit: usize) -> StoreResult<()> {
         self.with_account(owner, |account| {
             if account.bills.contains_key(&bill.id) {
                 return Err(StoreError::Conflict);
+            }
+            if account.bills.len() >= limit {
+                return Err(StoreError::LimitReached);
             }
             account.bills.insert(bill.id, bill.clone());
             Ok(())
@@ -347,11 +358,14 @@ impl BudgetStore for MemoryStore {
 
     async fn put_mark(&self, owner: UserId, mark: &OccurrenceMark) -> StoreResult<()> {
         self.with_account(owner, |account| {
+            if !account.bills.contains_key(&mark.bill_id) {
+                return Err(StoreError::NotFound);
+            }
             account
                 .marks
                 .insert((mark.bill_id, mark.due_on), mark.clone());
-        });
-        Ok(())
+            Ok(())
+        })
     }
 
     async fn delete_mark(

@@ -291,6 +291,14 @@ impl MongoStore {
     }
 
     /// Inserts a schedule or bill.
+    /// Inserts a record unless the owner already has `limit` in `collection`. Without a multi-document
+    /// transaction (not every MongoDB deployment has one), the limit holds by insert-then-count: after inserting,
+    /// a create that counts more than `limit` removes its own record and reports `LimitReached`. The last create to
+    /// count sees every surviving record, so survivors never exceed `limit`; near the limit, racing creates may
+    /// all back out (a spurious 409 the client can retry), and a record past the limit can be visible for the
+    /// moment between insert and removal. A create that backed out tries again after a short random pause (up to
+    /// [`super::CREATE_ATTEMPTS`] times), so a burst mostly fills up to the limit.
+    #[allow(clippy::too_many_arguments)]
     async fn create_record<T: Serialize>(
         &self,
         collection: &str,
@@ -299,18 +307,41 @@ impl MongoStore {
         created_at: DateTime<Utc>,
         record_version: u64,
         record: &T,
+        limit: usize,
     ) -> StoreResult<()> {
-        self.insert(
-            collection,
-            doc! {
-                "owner": owner_id(owner),
-                "id": id.to_string(),
-                "created_at": created_at.timestamp_micros(),
-                "version": version(record_version),
-                "data": to_doc(record)?,
-            },
-        )
-        .await
+        let count = || async {
+            let n = timed(
+                self.coll(collection)
+                    .count_documents(doc! {"owner": owner_id(owner)}),
+            )
+            .await?;
+            Ok::<_, StoreError>(usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        let document = doc! {
+            "owner": owner_id(owner),
+            "id": id.to_string(),
+            "created_at": created_at.timestamp_micros(),
+            "version": version(record_version),
+            "data": to_doc(record)?,
+        };
+        for attempt in 0..super::CREATE_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(super::race_backoff()).await;
+            }
+            if count().await? >= limit {
+                return Err(StoreError::LimitReached);
+            }
+            self.insert(collection, document.clone()).await?;
+            if count().await? <= limit {
+                return Ok(());
+            }
+            timed(
+                self.coll(collection)
+                    .delete_one(doc! {"owner": owner_id(owner), "id": id.to_string()}),
+            )
+            .await?;
+        }
+        Err(StoreError::LimitReached)
     }
 
     async fn get_record<T: DeserializeOwned>(
@@ -624,7 +655,12 @@ impl BudgetStore for MongoStore {
         Ok(stored)
     }
 
-    async fn create_schedule(&self, owner: UserId, schedule: &PaySchedule) -> StoreResult<()> {
+    async fn create_schedule(
+        &self,
+        owner: UserId,
+        schedule: &PaySchedule,
+        limit: usize,
+    ) -> StoreResult<()> {
         self.create_record(
             SCHEDULES,
             owner,
@@ -632,6 +668,7 @@ impl BudgetStore for MongoStore {
             schedule.created_at,
             schedule.version,
             schedule,
+            limit,
         )
         .await
     }
@@ -675,9 +712,17 @@ impl BudgetStore for MongoStore {
         .await
     }
 
-    async fn create_bill(&self, owner: UserId, bill: &Bill) -> StoreResult<()> {
-        self.create_record(BILLS, owner, bill.id, bill.created_at, bill.version, bill)
-            .await
+    async fn create_bill(&self, owner: UserId, bill: &Bill, limit: usize) -> StoreResult<()> {
+        self.create_record(
+            BILLS,
+            owner,
+            bill.id,
+            bill.created_at,
+            bill.version,
+            bill,
+            limit,
+        )
+        .await
     }
 
     async fn get_bill(&self, owner: UserId, id: Uuid) -> StoreResult<Bill> {
@@ -730,7 +775,23 @@ impl BudgetStore for MongoStore {
         };
         let mut document = filter.clone();
         document.insert("data", to_doc(mark)?);
-        timed(self.coll(MARKS).replace_one(filter, document).upsert(true)).await?;
+        timed(
+            self.coll(MARKS)
+                .replace_one(filter.clone(), document)
+                .upsert(true),
+        )
+        .await?;
+        // Write, then check the bill is still there. `delete_bill` removes the bill before its marks, so either
+        // this check sees the bill (and that later sweep takes the mark), or it does not and the mark goes here.
+        let bill = timed(
+            self.coll(BILLS)
+                .find_one(doc! {"owner": owner_id(owner), "id": mark.bill_id.to_string()}),
+        )
+        .await?;
+        if bill.is_none() {
+            timed(self.coll(MARKS).delete_one(filter)).await?;
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 

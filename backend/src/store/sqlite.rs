@@ -103,7 +103,27 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     // value it inspected for re-preparation at every new binding: each cached list statement was parsed and
     // planned again on every request (16 % of the list endpoint's CPU, docs/benchmarks.md).
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    register_lower(&conn)?;
     Ok(conn)
+}
+
+/// The SQL function `payday_lower(text)`: Rust's full Unicode `to_lowercase`, the rule every other backend
+/// searches with (`task_matches`). SQLite's own `lower()` and `LIKE` fold ASCII letters only, so "CAFÉ" never
+/// matched "café".
+fn register_lower(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "payday_lower",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text = ctx
+                .get_raw(0)
+                .as_str()
+                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))?;
+            Ok(text.to_lowercase())
+        },
+    )
 }
 
 fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -138,20 +158,6 @@ fn from_json<T: DeserializeOwned>(text: &str) -> rusqlite::Result<T> {
 
 fn due_key(due_on: Option<NaiveDate>) -> String {
     due_on.map_or_else(|| UNDATED.to_owned(), |d| d.to_string())
-}
-
-/// Escapes `%`, `_` and `\` so user text is matched literally by `LIKE … ESCAPE '\'`.
-fn like_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 impl SqliteStore {
@@ -228,6 +234,9 @@ impl SqliteStore {
         result
     }
 
+    /// Inserts a record unless the owner already has `limit` of that kind: the count and the insert are one
+    /// `IMMEDIATE` transaction, so no other writer (another process on the same file included) slips in between.
+    #[allow(clippy::too_many_arguments)]
     async fn create_record<T: Serialize>(
         &self,
         owner: UserId,
@@ -236,15 +245,29 @@ impl SqliteStore {
         created_at: DateTime<Utc>,
         version: u64,
         record: &T,
+        limit: usize,
     ) -> StoreResult<()> {
         let data = to_json(record)?;
         self.write(move |conn| {
-            conn.execute(
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(map_error)?;
+            let count: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM records WHERE owner = ?1 AND kind = ?2",
+                    params![owner.to_string(), kind],
+                    |row| row.get(0),
+                )
+                .map_err(map_error)?;
+            if usize::try_from(count).unwrap_or(usize::MAX) >= limit {
+                return Err(StoreError::LimitReached);
+            }
+            tx.execute(
                 "INSERT INTO records (owner, kind, id, created_at, version, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![owner.to_string(), kind, id.to_string(), created_at.timestamp_micros(), version, data],
             )
             .map_err(map_error)?;
-            Ok(())
+            tx.commit().map_err(map_error)
         })
         .await
     }
@@ -393,10 +416,13 @@ fn list_tasks_in(conn: &Connection, owner: UserId, query: &TaskQuery) -> StoreRe
         args.push(Value::Text(before.to_string()));
     }
     if let Some(q) = query.q.as_deref().filter(|q| !q.is_empty()) {
-        sql.push_str(" AND (title LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')");
-        let pattern = like_pattern(q);
-        args.push(Value::Text(pattern.clone()));
-        args.push(Value::Text(pattern));
+        // A plain substring test on both sides lower-cased the same way: no LIKE wildcards to escape.
+        sql.push_str(
+            " AND (instr(payday_lower(title), ?) > 0 OR instr(payday_lower(notes), ?) > 0)",
+        );
+        let needle = q.to_lowercase();
+        args.push(Value::Text(needle.clone()));
+        args.push(Value::Text(needle));
     }
     if let Some(cursor) = query.cursor.as_deref() {
         let after = TaskPosition::decode(cursor)?;
@@ -751,7 +777,12 @@ impl BudgetStore for SqliteStore {
         .await
     }
 
-    async fn create_schedule(&self, owner: UserId, schedule: &PaySchedule) -> StoreResult<()> {
+    async fn create_schedule(
+        &self,
+        owner: UserId,
+        schedule: &PaySchedule,
+        limit: usize,
+    ) -> StoreResult<()> {
         self.create_record(
             owner,
             KIND_SCHEDULE,
@@ -759,6 +790,7 @@ impl BudgetStore for SqliteStore {
             schedule.created_at,
             schedule.version,
             schedule,
+            limit,
         )
         .await
     }
@@ -800,7 +832,7 @@ impl BudgetStore for SqliteStore {
             .await
     }
 
-    async fn create_bill(&self, owner: UserId, bill: &Bill) -> StoreResult<()> {
+    async fn create_bill(&self, owner: UserId, bill: &Bill, limit: usize) -> StoreResult<()> {
         self.create_record(
             owner,
             KIND_BILL,
@@ -808,6 +840,7 @@ impl BudgetStore for SqliteStore {
             bill.created_at,
             bill.version,
             bill,
+            limit,
         )
         .await
     }
@@ -848,12 +881,30 @@ impl BudgetStore for SqliteStore {
         let data = to_json(mark)?;
         let (bill_id, due_on) = (mark.bill_id.to_string(), mark.due_on.to_string());
         self.write(move |conn| {
-            conn.execute(
+            // The bill's existence and the mark are checked and written in one transaction: `delete_bill` (which
+            // removes the bill and its marks in one transaction too) either runs before — no bill, no mark — or
+            // after, taking this mark with it.
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(map_error)?;
+            let bill_exists = tx
+                .query_row(
+                    "SELECT 1 FROM records WHERE owner = ?1 AND kind = ?2 AND id = ?3",
+                    params![owner.to_string(), KIND_BILL, bill_id],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(map_error)?
+                .is_some();
+            if !bill_exists {
+                return Err(StoreError::NotFound);
+            }
+            tx.execute(
                 "INSERT OR REPLACE INTO marks (owner, bill_id, due_on, data) VALUES (?1, ?2, ?3, ?4)",
                 params![owner.to_string(), bill_id, due_on, data],
             )
             .map_err(map_error)?;
-            Ok(())
+            tx.commit().map_err(map_error)
         })
         .await
     }
@@ -989,8 +1040,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn like_pattern_escapes_wildcards() {
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    fn payday_lower_folds_every_letter_like_rust() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_connection(&dir.path().join("t.db")).unwrap();
+        let lowered: String = conn
+            .query_row(
+                "SELECT payday_lower('Straße Ünïcode CAFÉ ΣΑΣ')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(lowered, "Straße Ünïcode CAFÉ ΣΑΣ".to_lowercase());
     }
 
     #[test]

@@ -688,3 +688,98 @@ async fn export_and_account_deletion_include_budget_data() {
         json!({"settings": null, "pay_schedules": [], "bills": [], "occurrences": []})
     );
 }
+
+#[tokio::test]
+async fn concurrent_creates_never_pass_the_pay_schedule_limit() {
+    let app = spawn_app().await;
+    let session = app.user("cap@example.com").await;
+    let body = json!({"name": "Pay", "amount": 100, "frequency": "monthly", "day": 1});
+    let requests = (0..40).map(|_| {
+        app.post("/api/v1/pay-schedules")
+            .bearer_auth(&session.token)
+            .json(&body)
+            .send()
+    });
+    let responses = futures_util::future::join_all(requests).await;
+    let mut created = 0;
+    for response in responses {
+        let response = response.unwrap();
+        match response.status() {
+            StatusCode::CREATED => created += 1,
+            _ => {
+                assert_error(response, StatusCode::CONFLICT, "conflict").await;
+            }
+        }
+    }
+    let stored = get(&app, &session, "/api/v1/pay-schedules").await;
+    // The embedded store counts and inserts in one transaction: exactly the limit, never more.
+    assert_eq!(created, 20);
+    assert_eq!(stored.as_array().unwrap().len(), 20);
+}
+
+#[tokio::test]
+async fn marking_an_occurrence_of_a_deleted_bill_is_404_and_leaves_no_mark() {
+    let app = spawn_app().await;
+    let session = app.user("orphan@example.com").await;
+    for _ in 0..5 {
+        let bill = create(
+            &app,
+            &session,
+            "/api/v1/bills",
+            json!({"name": "Rent", "amount": 100, "recurrence": {"kind": "monthly", "day": 1}}),
+        )
+        .await;
+        let id = bill["id"].as_str().unwrap();
+        let mark = app
+            .put(&format!("/api/v1/bills/{id}/occurrences/2026-12-01"))
+            .bearer_auth(&session.token)
+            .json(&json!({"status": "paid"}))
+            .send();
+        let delete = app
+            .delete(&format!("/api/v1/bills/{id}"))
+            .bearer_auth(&session.token)
+            .send();
+        let (mark, delete) = tokio::join!(mark, delete);
+        assert_eq!(delete.unwrap().status(), StatusCode::NO_CONTENT);
+        let status = mark.unwrap().status();
+        assert!(
+            status == StatusCode::OK || status == StatusCode::NOT_FOUND,
+            "{status}"
+        );
+    }
+    let export = get(&app, &session, "/api/v1/export").await;
+    assert_eq!(export["budget"]["occurrences"], json!([]), "{export}");
+}
+
+#[tokio::test]
+async fn bill_and_schedule_lists_reject_unknown_query_parameters_like_tasks() {
+    let app = spawn_app().await;
+    let session = app.user("query@example.com").await;
+    for (path, param) in [
+        ("/api/v1/bills?limit=10", "limit"),
+        ("/api/v1/bills?cursor=x", "cursor"),
+        ("/api/v1/pay-schedules?sort=name", "sort"),
+    ] {
+        let body = assert_error(
+            app.get(path)
+                .bearer_auth(&session.token)
+                .send()
+                .await
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(
+            body["fields"][param], "is not a known field",
+            "{path}: {body}"
+        );
+    }
+    // Without parameters both are still one bare array (the UI reads them that way).
+    assert!(get(&app, &session, "/api/v1/bills").await.is_array());
+    assert!(
+        get(&app, &session, "/api/v1/pay-schedules")
+            .await
+            .is_array()
+    );
+}

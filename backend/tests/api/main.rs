@@ -4,6 +4,7 @@
 mod account;
 mod auth;
 mod budget;
+mod dates;
 mod errors;
 mod health;
 mod helpers;

@@ -131,6 +131,51 @@ impl<'de> Deserialize<'de> for Recurrence {
     }
 }
 
+/// A [`Recurrence`] in a request body: the same shape, but its dates must be strict `YYYY-MM-DD` within the years
+/// the API accepts ([`validate::parse_date`]). Stored records keep reading through the plain `Deserialize`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestRecurrence {
+    kind: RecurrenceKind,
+    #[serde(default, deserialize_with = "validate::optional_date")]
+    date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "validate::optional_date")]
+    anchor: Option<NaiveDate>,
+    day: Option<DayOfMonth>,
+    month: Option<u8>,
+}
+
+fn request_recurrence<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Recurrence, D::Error> {
+    use serde::de::Error;
+    let RequestRecurrence {
+        kind,
+        date,
+        anchor,
+        day,
+        month,
+    } = RequestRecurrence::deserialize(deserializer)?;
+    RecurrenceWire {
+        kind,
+        date,
+        anchor,
+        day,
+        month,
+    }
+    .into_recurrence()
+    .map_err(|problem| match problem {
+        WireProblem::Unknown(name, fields) => D::Error::unknown_field(name, fields),
+        WireProblem::Missing(name) => D::Error::missing_field(name),
+    })
+}
+
+fn optional_request_recurrence<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Recurrence>, D::Error> {
+    request_recurrence(deserializer).map(Some)
+}
+
 impl FromJson for Recurrence {
     fn from_json(value: &crate::wire::Value) -> Option<Self> {
         RecurrenceWire::from_json(value)?.into_recurrence().ok()
@@ -269,12 +314,15 @@ impl Bill {
         if let (Some(starts), Some(ends)) = (self.starts_on, self.ends_on)
             && ends < starts
         {
-            errors.add("ends_on", "must not be before starts_on");
+            errors.add("ends_on", "must not be before the start date");
         }
         if let Recurrence::Once { date } = self.recurrence
             && (self.starts_on.is_some_and(|s| date < s) || self.ends_on.is_some_and(|e| date > e))
         {
-            errors.add("recurrence.date", "must be between starts_on and ends_on");
+            errors.add(
+                "recurrence.date",
+                "must be between the start date and the end date",
+            );
         }
         errors.into_result(self)
     }
@@ -292,10 +340,19 @@ pub struct CreateBill {
     /// Defaults to `false`.
     #[serde(default)]
     pub autopay: bool,
+    #[serde(deserialize_with = "request_recurrence")]
     pub recurrence: Recurrence,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "validate::optional_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub starts_on: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "validate::optional_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ends_on: Option<NaiveDate>,
 }
 
@@ -338,18 +395,22 @@ pub struct UpdateBill {
     pub category: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autopay: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "optional_request_recurrence",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recurrence: Option<Recurrence>,
     #[serde(
         default,
-        deserialize_with = "validate::nullable",
+        deserialize_with = "validate::nullable_date",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
     pub starts_on: Option<Option<NaiveDate>>,
     #[serde(
         default,
-        deserialize_with = "validate::nullable",
+        deserialize_with = "validate::nullable_date",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
@@ -486,7 +547,20 @@ mod tests {
         assert_eq!(e.get("amount"), Some("must not be negative"));
         assert_eq!(e.get("recurrence.month"), Some("must be 1–12"));
         assert_eq!(e.get("recurrence.day"), Some("must be 1–31 or \"last\""));
-        assert_eq!(e.get("ends_on"), Some("must not be before starts_on"));
+        assert_eq!(e.get("ends_on"), Some("must not be before the start date"));
+    }
+
+    #[test]
+    fn messages_name_dates_as_people_read_them_not_by_field_name() {
+        let e = create(
+            r#"{"name":"Fee","amount":1,"recurrence":{"kind":"once","date":"2025-03-01"},
+                "starts_on":"2025-04-01","ends_on":"2025-05-01"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.get("recurrence.date"),
+            Some("must be between the start date and the end date")
+        );
     }
 
     #[test]

@@ -47,6 +47,14 @@ impl DayOfMonth {
             DayOfMonth::Last => 31,
         }
     }
+
+    /// `true` when `self` and `other` fall on the same date in some month. Every month has at least 28 days, so
+    /// two different days collide only when both are the 28th or later: a 28-day February clamps both to the 28th
+    /// (`[29, 30]`, `[28, "last"]`, `[31, "last"]` …). The rule semi-monthly pay schedules are checked against.
+    pub fn can_coincide(self, other: DayOfMonth) -> bool {
+        let (a, b) = (self.normalized(), other.normalized());
+        a == b || (a >= 28 && b >= 28)
+    }
 }
 
 impl fmt::Display for DayOfMonth {

@@ -168,10 +168,14 @@ impl PaySchedule {
                 Some(days) if !days.iter().all(|d| d.is_valid()) => {
                     errors.add("days", format!("each day {DAY_MESSAGE}"))
                 }
-                // 31 and "last" are the same date every month.
                 Some([a, b]) if a.normalized() == b.normalized() => {
                     errors.add("days", "must be two different days")
                 }
+                // Both 28th or later: a 28-day February puts them on the same date.
+                Some([a, b]) if a.can_coincide(b) => errors.add(
+                    "days",
+                    "must not both be the 28th or later: in February they fall on the same date",
+                ),
                 Some(_) => {}
             }
         } else if self.days.is_some() {
@@ -198,7 +202,11 @@ pub struct CreatePaySchedule {
     pub name: String,
     pub amount: Money,
     pub frequency: Frequency,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "validate::optional_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub anchor_date: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<DayOfMonth>>, min_items = 2, max_items = 2))]
@@ -246,7 +254,7 @@ pub struct UpdatePaySchedule {
     pub frequency: Option<Frequency>,
     #[serde(
         default,
-        deserialize_with = "validate::nullable",
+        deserialize_with = "validate::nullable_date",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
@@ -367,6 +375,32 @@ mod tests {
         let e = create(r#"{"name":"A","amount":1000000000001,"frequency":"monthly","day":1}"#)
             .unwrap_err();
         assert!(e.get("amount").is_some());
+    }
+
+    #[test]
+    fn semimonthly_days_must_be_different_and_never_share_a_date() {
+        let days = |days: &str| {
+            create(&format!(
+                r#"{{"name":"A","amount":1,"frequency":"semimonthly","days":{days}}}"#
+            ))
+        };
+        for same in ["[20,20]", "[\"last\",\"last\"]", "[31,\"last\"]"] {
+            assert_eq!(
+                days(same).unwrap_err().get("days"),
+                Some("must be two different days"),
+                "{same}"
+            );
+        }
+        for clash in ["[29,30]", "[30,\"last\"]", "[28,31]", "[\"last\",29]"] {
+            assert_eq!(
+                days(clash).unwrap_err().get("days"),
+                Some("must not both be the 28th or later: in February they fall on the same date"),
+                "{clash}"
+            );
+        }
+        for fine in ["[1,15]", "[15,\"last\"]", "[27,28]", "[14,31]"] {
+            assert!(days(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]
