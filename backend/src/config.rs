@@ -106,9 +106,17 @@ pub struct Settings {
     #[arg(long, env = "PAYDAY_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
 
-    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy/ALB).
+    /// Take the client address from `X-Forwarded-For` (only behind trusted proxies that append to it, e.g. an
+    /// ALB): the address the farthest trusted proxy saw, `--trusted-proxy-hops` entries from the right.
     #[arg(long, env = "PAYDAY_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    /// How many trusted proxies append to `X-Forwarded-For` in front of the server (with
+    /// `--trust-forwarded-for`): 1 for an ALB alone, 2 for CloudFront in front of an ALB. Entries left of those
+    /// come from the client and are ignored.
+    #[arg(long, env = "PAYDAY_TRUSTED_PROXY_HOPS", default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(1..))]
+    pub trusted_proxy_hops: u8,
 
     /// DynamoDB table name (with `--store dynamodb`).
     #[arg(long, env = "PAYDAY_DYNAMODB_TABLE", default_value = "payday")]
@@ -184,6 +192,7 @@ impl Settings {
             issuer: None,
             static_dir: None,
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
             dynamodb_table: "payday".into(),
             mongodb_uri: None,
             mongodb_database: "payday".into(),

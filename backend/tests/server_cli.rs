@@ -43,3 +43,46 @@ fn healthcheck_exits_zero_only_when_the_server_answers() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// The README's configuration table and `server --help` describe the same settings: every `PAYDAY_*` variable
+/// with its flag and default appears in both.
+#[test]
+fn readme_configuration_table_matches_the_settings() {
+    use clap::Args as _;
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let mut rows = std::collections::BTreeMap::new();
+    for line in readme.lines().filter(|l| l.starts_with("| `PAYDAY_")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        rows.insert(
+            cells[1].trim_matches('`').to_owned(),
+            (cells[2].trim_matches('`').to_owned(), cells[3].to_owned()),
+        );
+    }
+    let command = backend::config::Settings::augment_args(clap::Command::new("server"));
+    let mut settings = std::collections::BTreeMap::new();
+    for arg in command.get_arguments() {
+        let Some(env) = arg.get_env() else { continue };
+        let default: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        settings.insert(
+            env.to_string_lossy().into_owned(),
+            (format!("--{}", arg.get_long().unwrap()), default),
+        );
+    }
+    assert_eq!(
+        rows.keys().collect::<Vec<_>>(),
+        settings.keys().collect::<Vec<_>>(),
+        "README table rows vs settings"
+    );
+    for (env, (flag, default)) in &settings {
+        let (readme_flag, readme_default) = &rows[env];
+        assert_eq!(readme_flag, flag, "{env}");
+        if let [default] = default.as_slice() {
+            assert_eq!(readme_default, &format!("`{default}`"), "{env}");
+        }
+    }
+}

@@ -200,7 +200,9 @@ pub fn required_version(if_match: Option<u64>, body: Option<u64>) -> Result<u64,
     }
 }
 
-/// The caller's IP address (from `X-Forwarded-For` only when configured to trust it).
+/// The caller's IP address: the connected peer, or with `--trust-forwarded-for` the address the farthest trusted
+/// proxy saw. Proxies append to `X-Forwarded-For`, so only the right-most `--trusted-proxy-hops` entries were
+/// written by them; anything to the left came from the client and may be forged.
 pub struct ClientAddr(pub Option<IpAddr>);
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -210,13 +212,9 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.settings().trust_forwarded_for
-            && let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok())
+        let settings = state.settings();
+        if settings.trust_forwarded_for
+            && let Some(ip) = forwarded_client(&parts.headers, settings.trusted_proxy_hops.into())
         {
             return Ok(ClientAddr(Some(ip)));
         }
@@ -226,6 +224,21 @@ impl FromRequestParts<AppState> for ClientAddr {
             .map(|info| info.0.ip());
         Ok(ClientAddr(connected))
     }
+}
+
+/// The `hops`-th `X-Forwarded-For` entry from the right (all header lines, in order). `None` when there are
+/// fewer entries than trusted proxies or the entry is not an address: then the request did not come through
+/// the proxies as configured, and the connected peer is used instead.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    let mut entries = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        entries.extend(value.to_str().ok()?.split(',').map(str::trim));
+    }
+    let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
+    entry
+        .parse()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 #[cfg(test)]
@@ -268,6 +281,22 @@ mod tests {
             parse_json::<Body>(br#"{"title":"a"} x"#),
             Err(AppError::BadRequest { .. })
         ));
+    }
+
+    #[test]
+    fn the_client_address_is_the_entry_the_farthest_trusted_proxy_appended() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "6.6.6.6, 1.1.1.1".parse().unwrap());
+        headers.append("x-forwarded-for", "2.2.2.2".parse().unwrap());
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        assert_eq!(forwarded_client(&headers, 1), ip("2.2.2.2"));
+        assert_eq!(forwarded_client(&headers, 2), ip("1.1.1.1"));
+        assert_eq!(forwarded_client(&headers, 3), ip("6.6.6.6"));
+        assert_eq!(forwarded_client(&headers, 4), None);
+        assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
+        let mut junk = HeaderMap::new();
+        junk.insert("x-forwarded-for", "1.1.1.1, unknown".parse().unwrap());
+        assert_eq!(forwarded_client(&junk, 1), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::helpers::{TestApp, assert_error, spawn_app};
+use super::helpers::{TestApp, assert_error, spawn_app, spawn_with};
 
 /// Signs `claims` with the app's own key (read from its data directory), as an attacker who stole it could.
 async fn sign_with_app_key(app: &TestApp, claims: &Value) -> String {
@@ -195,6 +195,82 @@ async fn failed_logins_from_one_address_across_accounts_are_throttled() {
         "too_many_requests",
     )
     .await;
+}
+
+/// Signs in with `X-Forwarded-For: <forwarded>`, as if through proxies.
+async fn login_via(app: &TestApp, email: &str, password: &str, forwarded: &str) -> StatusCode {
+    app.post("/api/v1/auth/login")
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_client_rotating_the_first_forwarded_for_entry_is_still_throttled_by_its_real_address() {
+    let app = spawn_with(|s| s.trust_forwarded_for = true).await;
+    for i in 0..20 {
+        // The left entry is the client's own invention; the ALB appended the right one.
+        let forwarded = format!("10.0.0.{i}, 203.0.113.7");
+        let status = login_via(
+            &app,
+            &format!("spray{i}@example.com"),
+            "bad guess 123",
+            &forwarded,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login_via(
+        &app,
+        "fresh@example.com",
+        "bad guess 123",
+        "10.0.0.99, 203.0.113.7",
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Another real address is not affected.
+    let status = login_via(&app, "fresh@example.com", "bad guess 123", "203.0.113.8").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn with_two_trusted_hops_the_viewer_address_is_second_from_the_right() {
+    let app = spawn_with(|s| {
+        s.trust_forwarded_for = true;
+        s.trusted_proxy_hops = 2;
+    })
+    .await;
+    for i in 0..20 {
+        // Forged entry, viewer (appended by CloudFront), edge (appended by the ALB; varies per request).
+        let forwarded = format!("10.0.0.{i}, 198.51.100.4, 130.176.0.{i}");
+        let status = login_via(
+            &app,
+            &format!("spray{i}@example.com"),
+            "bad guess 123",
+            &forwarded,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login_via(
+        &app,
+        "fresh@example.com",
+        "bad guess 123",
+        "198.51.100.4, 130.176.0.1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let status = login_via(
+        &app,
+        "fresh@example.com",
+        "bad guess 123",
+        "198.51.100.5, 130.176.0.1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
