@@ -111,7 +111,8 @@ async fn issue_tokens(
     })
 }
 
-/// Sign in with e-mail and password. Repeated failures per account or address answer 429.
+/// Sign in with e-mail and password. Repeated failures from one address (for one account, or across accounts)
+/// answer 429.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = shared::ApiError), (status = 429, body = shared::ApiError)))]
 pub async fn auth_login(
@@ -142,7 +143,7 @@ pub async fn auth_login(
             crate::auth::AuthError::WrongCredentials,
         ));
     };
-    state.throttle().record_success(&email);
+    state.throttle().record_success(&email, address);
     tracing::info!(user_id = %user.id, "signed in");
     let tokens = issue_tokens(&state, user.id, Uuid::new_v4()).await?;
     state.metrics().count(Event::SignIn);

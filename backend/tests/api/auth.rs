@@ -274,6 +274,33 @@ async fn with_two_trusted_hops_the_viewer_address_is_second_from_the_right() {
 }
 
 #[tokio::test]
+async fn wrong_passwords_from_elsewhere_do_not_lock_the_owner_out() {
+    let app = spawn_with(|s| s.trust_forwarded_for = true).await;
+    app.user("owner@example.com").await;
+    for _ in 0..6 {
+        login_via(&app, "owner@example.com", "bad guess 123", "198.51.100.66").await;
+    }
+    // The attacker's address is throttled for this account...
+    let status = login_via(
+        &app,
+        "owner@example.com",
+        "correct horse battery",
+        "198.51.100.66",
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // ...but the owner, signing in from their own address, is not.
+    let status = login_via(
+        &app,
+        "owner@example.com",
+        "correct horse battery",
+        "203.0.113.20",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_session() {
     let app = spawn_app().await;
     let session = app.user("rot@example.com").await;
