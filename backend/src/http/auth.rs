@@ -160,9 +160,21 @@ pub async fn auth_refresh(
     local(&state)?;
     let hash = hash_refresh_token(&input.refresh_token);
     match state.store().use_refresh_token(&hash, now()).await? {
-        RefreshUse::Fresh(token) => Ok(axum::Json(
-            issue_tokens(&state, token.owner, token.family).await?,
-        )),
+        RefreshUse::Fresh(token) => {
+            // Deleting an account deletes its refresh tokens; this also holds if one outlived it.
+            if state.store().user_by_id(token.owner).await?.is_none() {
+                state
+                    .store()
+                    .revoke_refresh_family(token.owner, token.family)
+                    .await?;
+                return Err(AppError::Unauthorized(
+                    crate::auth::AuthError::AccountDeleted,
+                ));
+            }
+            Ok(axum::Json(
+                issue_tokens(&state, token.owner, token.family).await?,
+            ))
+        }
         RefreshUse::Reused(token) => {
             tracing::warn!(user_id = %token.owner, "refresh token reused; revoking the session");
             state

@@ -12,7 +12,7 @@ use shared::FieldErrors;
 
 use super::error::{AppError, error_response, generic_report};
 use crate::AppState;
-use crate::auth::{AuthError, Principal};
+use crate::auth::{AuthError, Principal, Verification};
 
 /// A JSON body. Wrong content type → 415, unparsable → 400, too large → 413, wrong shape or unknown field → 422
 /// with the offending field named.
@@ -149,12 +149,28 @@ impl FromRequestParts<AppState> for AuthUser {
     ) -> Result<Self, Self::Rejection> {
         let token =
             bearer_token(&parts.headers).ok_or(AppError::Unauthorized(AuthError::Missing))?;
-        state
-            .verifier()
-            .verify(token)
+        let verifier = state.verifier();
+        match verifier
+            .verify_token(token)
             .await
-            .map(AuthUser)
-            .map_err(AppError::Unauthorized)
+            .map_err(AppError::Unauthorized)?
+        {
+            Verification::Known(principal) => Ok(AuthUser(principal)),
+            Verification::New(verified) => {
+                // Local accounts live in the store: a token whose account is gone (deleted, perhaps by another
+                // instance or before a restart) is refused. Once per token and cache lifetime, not per request.
+                if state.local_issuer().is_some()
+                    && state
+                        .store()
+                        .user_by_id(verified.principal.user_id)
+                        .await?
+                        .is_none()
+                {
+                    return Err(AppError::Unauthorized(AuthError::AccountDeleted));
+                }
+                Ok(AuthUser(verifier.remember(token, verified)))
+            }
+        }
     }
 }
 
