@@ -187,3 +187,152 @@ async fn cors_is_off_by_default_and_follows_the_allow_list() {
         .unwrap();
     assert!(!denied.headers().contains_key("access-control-allow-origin"));
 }
+
+/// Asserts a 422 naming `field` with a message for people (no parser positions or Rust type names); returns it.
+async fn people_field_error(response: reqwest::Response, field: &str) -> String {
+    let body = assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let message = body["fields"][field]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a field error on {field}: {body}"))
+        .to_owned();
+    for leak in [
+        " line ",
+        "column",
+        "struct",
+        "u8",
+        "u64",
+        "i64",
+        "usize",
+        "sequence",
+        "identifier",
+        "map",
+    ] {
+        assert!(!message.contains(leak), "{field}: {message:?}");
+    }
+    message
+}
+
+#[tokio::test]
+async fn a_wrong_json_type_for_an_enum_is_422_listing_the_choices() {
+    let app = spawn_app().await;
+    let session = app.user("enum@example.com").await;
+    for priority in [json!(1), json!(true), json!({}), json!([]), json!(1.5)] {
+        let response = app
+            .post("/api/v1/tasks")
+            .bearer_auth(&session.token)
+            .json(&json!({"title": "p", "priority": priority}))
+            .send()
+            .await
+            .unwrap();
+        let message = people_field_error(response, "priority").await;
+        assert_eq!(
+            message, "must be one of: none, low, medium, high, urgent",
+            "{priority}"
+        );
+    }
+    let response = app
+        .post("/api/v1/pay-schedules")
+        .bearer_auth(&session.token)
+        .json(&json!({"name": "Pay", "amount": 100, "frequency": 2, "anchor_date": "2025-11-14"}))
+        .send()
+        .await
+        .unwrap();
+    let message = people_field_error(response, "frequency").await;
+    assert_eq!(
+        message,
+        "must be one of: weekly, biweekly, semimonthly, monthly"
+    );
+    let response = app
+        .post("/api/v1/pay-schedules")
+        .bearer_auth(&session.token)
+        .json(&json!({"name": "Pay", "amount": 100, "frequency": "monthly", "day": 1, "weekend": false}))
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "weekend").await;
+    let response = app
+        .post("/api/v1/bills")
+        .bearer_auth(&session.token)
+        .json(&json!({"name": "Rent", "amount": 100, "recurrence": {"kind": 1, "day": 1}}))
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "recurrence.kind").await;
+}
+
+#[tokio::test]
+async fn a_well_formed_body_of_the_wrong_shape_is_422_not_malformed() {
+    let app = spawn_app().await;
+    let session = app.user("shape@example.com").await;
+    let response = app
+        .post("/api/v1/pay-schedules")
+        .bearer_auth(&session.token)
+        .json(
+            &json!({"name": "Pay", "amount": 100, "frequency": "semimonthly", "days": [1, 10, 20]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "days").await;
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .json(&json!({"title": 5}))
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "title").await;
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .json(&json!({"title": "n", "priority": "meh"}))
+        .send()
+        .await
+        .unwrap();
+    let message = people_field_error(response, "priority").await;
+    assert_eq!(message, "must be one of: none, low, medium, high, urgent");
+}
+
+#[tokio::test]
+async fn request_bodies_must_be_json_objects() {
+    let app = spawn_app().await;
+    let response = app
+        .post("/api/v1/auth/register")
+        .json(&json!(["array@example.com", "correct horse battery"]))
+        .send()
+        .await
+        .unwrap();
+    let message = people_field_error(response, "body").await;
+    assert_eq!(message, "must be a JSON object");
+    let session = app.user("array@example.com").await;
+    for body in [
+        json!(["arr task", null, null, null]),
+        json!("title"),
+        json!(3),
+        json!(null),
+    ] {
+        let response = app
+            .post("/api/v1/tasks")
+            .bearer_auth(&session.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        people_field_error(response, "body").await;
+    }
+    let list: Value = app
+        .get("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"], json!([]));
+}
