@@ -109,12 +109,11 @@ pub fn app(state: AppState) -> Router {
         })
         .with_state(state);
 
-    let cors = (!settings.cors_origins.is_empty()).then(|| {
-        let origins: Vec<HeaderValue> = settings
-            .cors_origins
-            .iter()
-            .filter_map(|origin| origin.parse().ok())
-            .collect();
+    // Checked when the state was built (`AppState::with_store`), so nothing is dropped silently here.
+    let origins: Vec<HeaderValue> = settings
+        .cors_allowed_origins()
+        .expect("CORS origins were checked at start-up");
+    let cors = (!origins.is_empty()).then(|| {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([

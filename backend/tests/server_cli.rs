@@ -86,3 +86,39 @@ fn readme_configuration_table_matches_the_settings() {
         }
     }
 }
+
+#[test]
+fn cors_origins_are_trimmed_and_an_invalid_one_stops_the_server() {
+    use clap::{Args as _, FromArgMatches as _};
+    let command = backend::config::Settings::augment_args(clap::Command::new("server"));
+    let matches = command
+        .clone()
+        .try_get_matches_from([
+            "server",
+            "--cors-origins",
+            "http://app.example, https://b.example",
+        ])
+        .unwrap();
+    let settings = backend::config::Settings::from_arg_matches(&matches).unwrap();
+    assert_eq!(
+        settings.cors_origins,
+        ["http://app.example", "https://b.example"]
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("PAYDAY_ADDR", format!("127.0.0.1:{}", free_port()))
+        .env("PAYDAY_DATA_DIR", dir.path())
+        .env(
+            "PAYDAY_CORS_ORIGINS",
+            "https://ok.example, https://bad.example/path",
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the server started");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("\"https://bad.example/path\" is not a CORS origin"),
+        "{stderr}"
+    );
+}

@@ -336,3 +336,43 @@ async fn request_bodies_must_be_json_objects() {
         .unwrap();
     assert_eq!(list["items"], json!([]));
 }
+
+#[tokio::test]
+async fn every_listed_cors_origin_is_allowed_even_with_spaces_after_commas() {
+    let app = spawn_with(|s| {
+        s.cors_origins = vec!["http://app.example".into(), " https://b.example".into()]
+    })
+    .await;
+    for origin in ["http://app.example", "https://b.example"] {
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/tasks"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            preflight.headers()["access-control-allow-origin"],
+            origin,
+            "{origin}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_cors_origin_stops_start_up_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = backend::config::Settings::local(dir.path());
+    settings.cors_origins = vec!["https://ok.example".into(), "app.example/".into()];
+    let error = backend::AppState::build(&settings)
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        error.contains("PAYDAY_CORS_ORIGINS")
+            && error.contains("\"app.example/\" is not a CORS origin"),
+        "{error}"
+    );
+}
