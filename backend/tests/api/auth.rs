@@ -108,6 +108,30 @@ async fn access_token_has_cognito_shaped_claims() {
 }
 
 #[tokio::test]
+async fn responses_with_tokens_are_not_stored_by_caches() {
+    let app = spawn_app().await;
+    let register = app
+        .register("nostore@example.com", "correct horse battery")
+        .await;
+    assert_eq!(register.status(), StatusCode::CREATED);
+    assert_eq!(register.headers()["cache-control"], "no-store");
+    let login = app
+        .login("nostore@example.com", "correct horse battery")
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(login.headers()["cache-control"], "no-store");
+    let tokens: Value = login.json().await.unwrap();
+    let refresh = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": tokens["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), StatusCode::OK);
+    assert_eq!(refresh.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
 async fn register_rejects_duplicate_email_with_409() {
     let app = spawn_app().await;
     assert_eq!(
