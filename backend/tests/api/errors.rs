@@ -376,3 +376,38 @@ async fn an_invalid_cors_origin_stops_start_up_with_a_clear_message() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_long_or_unusual_client_request_id_is_replaced_by_a_generated_one() {
+    let app = spawn_app().await;
+    let kept = "a".repeat(128);
+    for (sent, keep) in [
+        (kept.as_str(), true),
+        ("Root=1-abc.def_ghi", true),
+        ("JqJ9TiZvoAMEPdw=", true),
+        (&*"a".repeat(129), false),
+        ("has space", false),
+        ("<script>", false),
+        ("id\"quote", false),
+        ("ünïcode", false),
+    ] {
+        let response = app
+            .get("/api/v1/nope")
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        let echoed = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["request_id"], echoed.as_str());
+        if keep {
+            assert_eq!(echoed, sent);
+        } else {
+            assert_ne!(echoed, sent);
+            assert!(uuid::Uuid::parse_str(&echoed).is_ok(), "{echoed}");
+        }
+    }
+}
