@@ -257,7 +257,7 @@ fn shape_error(path: &str, message: &str) -> AppError {
         } else {
             path.to_owned()
         };
-        errors.add(field, &humanize(message));
+        errors.add(field, humanize(message));
     }
     AppError::Validation(errors)
 }
