@@ -430,7 +430,14 @@ async fn expired_token_gets_401_token_expired() {
 #[tokio::test]
 async fn tokens_with_wrong_claims_or_algorithms_are_refused() {
     let app = spawn_app().await;
-    let sub = uuid::Uuid::new_v4().to_string();
+    // Local tokens are accepted only for accounts that exist.
+    let registered: Value = app
+        .register("claims@example.com", "correct horse battery")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sub = registered["id"].as_str().unwrap().to_owned();
     let good = sign_with_app_key(&app, &claims(&app, &sub)).await;
     assert_eq!(
         me_status(&app, &good).await.status(),
@@ -503,9 +510,15 @@ async fn tokens_with_wrong_claims_or_algorithms_are_refused() {
         "HS256"
     );
 
-    // Tampered payload: swap in another subject, keep the signature.
+    // Tampered payload: swap in another (existing) account's subject, keep the signature.
+    let victim: Value = app
+        .register("victim@example.com", "correct horse battery")
+        .await
+        .json()
+        .await
+        .unwrap();
     let parts: Vec<&str> = good.split('.').collect();
-    let other = b64.encode(claims(&app, &uuid::Uuid::new_v4().to_string()).to_string());
+    let other = b64.encode(claims(&app, victim["id"].as_str().unwrap()).to_string());
     let tampered = format!("{}.{}.{}", parts[0], other, parts[2]);
     assert_eq!(
         me_status(&app, &tampered).await.status(),
