@@ -34,6 +34,9 @@ pub enum AuthError {
     /// The identity provider's keys could not be fetched: not the caller's fault (503).
     #[error("signing keys unavailable")]
     KeysUnavailable,
+    /// The token belongs to an account deleted after it was issued.
+    #[error("this account was deleted")]
+    AccountDeleted,
 }
 
 /// Which kind of Cognito token the API accepts.
@@ -106,6 +109,8 @@ pub struct Verifier {
     keys: RwLock<Arc<HashMap<String, VerificationKey>>>,
     /// Tokens already verified, so a client's repeated requests don't pay for the signature check again.
     verified: VerifiedTokens,
+    /// Accounts deleted while this process runs, with when: tokens issued up to then are refused.
+    deleted: DeletedAccounts,
     remote: Option<RemoteJwks>,
     issuer: String,
     client_id: String,
@@ -122,11 +127,49 @@ pub const JWKS_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
 pub const VERIFIED_TOKEN_CAPACITY: u64 = 1024;
 pub const VERIFIED_TOKEN_TTL: Duration = Duration::from_secs(60);
 
-#[derive(Clone)]
-struct VerifiedToken {
-    principal: Principal,
+/// A token that passed the full check and is not cached yet; [`Verifier::remember`] caches it.
+#[derive(Debug, Clone)]
+pub struct VerifiedToken {
+    pub principal: Principal,
     /// The token's `exp` (seconds since the Unix epoch).
     expires_at: i64,
+    /// The token's `iat` (or `nbf`; `i64::MIN` if it has neither), compared with account deletions.
+    issued_at: i64,
+}
+
+/// What [`Verifier::verify_token`] found.
+#[derive(Debug)]
+pub enum Verification {
+    /// Verified recently (answered from the cache).
+    Known(Principal),
+    /// Verified now; the caller may confirm more (e.g. that the account exists) before [`Verifier::remember`].
+    New(VerifiedToken),
+}
+
+/// How long a deletion is remembered: longer than any access token lives (Cognito allows at most one day;
+/// local tokens live `PAYDAY_ACCESS_TOKEN_TTL_SECS`), so every token issued before it expires first.
+pub const DELETED_ACCOUNT_MEMORY: Duration = Duration::from_secs(24 * 60 * 60 + 60);
+
+/// Deleted accounts and the second they were deleted, bounded and expiring after [`DELETED_ACCOUNT_MEMORY`].
+/// Checked on every request, cached or not: a hash lookup.
+struct DeletedAccounts(moka::sync::Cache<UserId, i64>);
+
+impl DeletedAccounts {
+    fn new() -> Self {
+        DeletedAccounts(
+            moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(DELETED_ACCOUNT_MEMORY)
+                .build(),
+        )
+    }
+
+    fn check(&self, user: UserId, issued_at: i64) -> Result<(), AuthError> {
+        match self.0.get(&user) {
+            Some(deleted_at) if issued_at <= deleted_at => Err(AuthError::AccountDeleted),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A small bounded cache from the exact token string to what verifying it produced.
@@ -143,23 +186,17 @@ impl VerifiedTokens {
     }
 
     /// `None` when the token has not been verified recently; `Some(Err(Expired))` once it has expired.
-    fn get(&self, token: &str) -> Option<Result<Principal, AuthError>> {
+    fn get(&self, token: &str) -> Option<Result<VerifiedToken, AuthError>> {
         let hit = self.0.get(token)?;
         if unix_now() >= hit.expires_at {
             self.0.invalidate(token);
             return Some(Err(AuthError::Expired));
         }
-        Some(Ok(hit.principal))
+        Some(Ok(hit))
     }
 
-    fn insert(&self, token: &str, principal: Principal, expires_at: i64) {
-        self.0.insert(
-            token.to_owned(),
-            VerifiedToken {
-                principal,
-                expires_at,
-            },
-        );
+    fn insert(&self, token: &str, verified: VerifiedToken) {
+        self.0.insert(token.to_owned(), verified);
     }
 }
 
@@ -241,6 +278,7 @@ impl Verifier {
         Verifier {
             keys: RwLock::new(Arc::new(keys_from_jwks(jwks))),
             verified: VerifiedTokens::new(),
+            deleted: DeletedAccounts::new(),
             remote: None,
             issuer,
             client_id,
@@ -280,6 +318,7 @@ impl Verifier {
         Verifier {
             keys: RwLock::new(Arc::new(HashMap::new())),
             verified: VerifiedTokens::new(),
+            deleted: DeletedAccounts::new(),
             remote: Some(RemoteJwks {
                 url: jwks_url,
                 client,
@@ -317,8 +356,31 @@ impl Verifier {
 
     /// Checks `token` and returns who it belongs to.
     pub async fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        match self.verify_token(token).await? {
+            Verification::Known(principal) => Ok(principal),
+            Verification::New(verified) => Ok(self.remember(token, verified)),
+        }
+    }
+
+    /// Refuses every token of `user` issued up to `deleted_at` (Unix seconds) from now on, cached or not.
+    pub fn account_deleted(&self, user: UserId, deleted_at: i64) {
+        self.deleted.0.insert(user, deleted_at);
+    }
+
+    /// Caches a token that [`Verifier::verify_token`] found new, once the caller is satisfied with it.
+    pub fn remember(&self, token: &str, verified: VerifiedToken) -> Principal {
+        let principal = verified.principal.clone();
+        self.verified.insert(token, verified);
+        principal
+    }
+
+    /// Checks `token` like [`Verifier::verify`] but leaves caching a newly verified one to the caller.
+    pub async fn verify_token(&self, token: &str) -> Result<Verification, AuthError> {
         if let Some(known) = self.verified.get(token) {
-            return known;
+            let known = known?;
+            self.deleted
+                .check(known.principal.user_id, known.issued_at)?;
+            return Ok(Verification::Known(known.principal));
         }
         // The header is read only for `alg` and `kid`; `jku`, `jwk` and `x5u` are never followed.
         let header = jsonwebtoken::decode_header(token)
@@ -340,13 +402,14 @@ impl Verifier {
         if key.algorithm != header.alg {
             return Err(AuthError::Invalid("algorithm does not match the key"));
         }
-        let (principal, expires_at) = self.check(token, key)?;
-        self.verified.insert(token, principal.clone(), expires_at);
-        Ok(principal)
+        let verified = self.check(token, key)?;
+        self.deleted
+            .check(verified.principal.user_id, verified.issued_at)?;
+        Ok(Verification::New(verified))
     }
 
-    /// The full check; returns the caller and the token's `exp`.
-    fn check(&self, token: &str, key: &VerificationKey) -> Result<(Principal, i64), AuthError> {
+    /// The full check; returns the caller and the token's `exp` and `iat`.
+    fn check(&self, token: &str, key: &VerificationKey) -> Result<VerifiedToken, AuthError> {
         let mut validation = Validation::new(key.algorithm);
         validation.leeway = 0;
         validation.validate_nbf = true;
@@ -380,13 +443,14 @@ impl Verifier {
         }
         let user_id = Uuid::parse_str(&claims.sub)
             .map_err(|_| AuthError::Invalid("subject is not a user id"))?;
-        Ok((
-            Principal {
+        Ok(VerifiedToken {
+            principal: Principal {
                 user_id: UserId(user_id),
                 email: claims.email,
             },
-            claims.exp,
-        ))
+            expires_at: claims.exp,
+            issued_at: claims.iat.or(claims.nbf).unwrap_or(i64::MIN),
+        })
     }
 }
 
@@ -445,6 +509,31 @@ mod tests {
         assert!(verifier.verify(&token).await.is_ok());
         tokio::time::sleep(Duration::from_millis(2100)).await;
         assert_eq!(verifier.verify(&token).await, Err(AuthError::Expired));
+    }
+
+    #[tokio::test]
+    async fn tokens_issued_before_an_account_was_deleted_are_refused_cached_or_not() {
+        let (issuer, verifier) = local_verifier(Duration::from_secs(60));
+        let user = UserId(Uuid::new_v4());
+        let cached = issuer.issue_access_token(user, Utc::now()).unwrap();
+        let uncached = issuer
+            .issue_access_token(user, Utc::now() - chrono::Duration::seconds(5))
+            .unwrap();
+        assert!(verifier.verify(&cached).await.is_ok());
+        verifier.account_deleted(user, unix_now());
+        assert_eq!(
+            verifier.verify(&cached).await,
+            Err(AuthError::AccountDeleted)
+        );
+        assert_eq!(
+            verifier.verify(&uncached).await,
+            Err(AuthError::AccountDeleted)
+        );
+        // A token issued after the deletion (Cognito: the same person signing in again) is accepted.
+        let returning = UserId(Uuid::new_v4());
+        verifier.account_deleted(returning, unix_now() - 10);
+        let later = issuer.issue_access_token(returning, Utc::now()).unwrap();
+        assert_eq!(verifier.verify(&later).await.unwrap().user_id, returning);
     }
 
     #[tokio::test]

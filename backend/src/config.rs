@@ -78,8 +78,10 @@ pub struct Settings {
     #[arg(long, env = "PAYDAY_LOG", default_value = "info")]
     pub log: String,
 
-    /// Comma-separated origins allowed to call the API cross-origin. Empty (default) = CORS off.
-    #[arg(long, env = "PAYDAY_CORS_ORIGINS", value_delimiter = ',')]
+    /// Comma-separated origins allowed to call the API cross-origin, e.g. `https://app.example,http://localhost:8080`
+    /// (spaces around commas are ignored; anything that is not an origin stops start-up). Empty (default) = CORS
+    /// off.
+    #[arg(long, env = "PAYDAY_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
 
     /// Seconds a request may take before it is answered with 503.
@@ -106,9 +108,17 @@ pub struct Settings {
     #[arg(long, env = "PAYDAY_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
 
-    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy/ALB).
+    /// Take the client address from `X-Forwarded-For` (only behind trusted proxies that append to it, e.g. an
+    /// ALB): the address the farthest trusted proxy saw, `--trusted-proxy-hops` entries from the right.
     #[arg(long, env = "PAYDAY_TRUST_FORWARDED_FOR", default_value_t = false)]
     pub trust_forwarded_for: bool,
+
+    /// How many trusted proxies append to `X-Forwarded-For` in front of the server (with
+    /// `--trust-forwarded-for`): 1 for an ALB alone, 2 for CloudFront in front of an ALB. Entries left of those
+    /// come from the client and are ignored.
+    #[arg(long, env = "PAYDAY_TRUSTED_PROXY_HOPS", default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(1..))]
+    pub trusted_proxy_hops: u8,
 
     /// DynamoDB table name (with `--store dynamodb`).
     #[arg(long, env = "PAYDAY_DYNAMODB_TABLE", default_value = "payday")]
@@ -184,6 +194,7 @@ impl Settings {
             issuer: None,
             static_dir: None,
             trust_forwarded_for: false,
+            trusted_proxy_hops: 1,
             dynamodb_table: "payday".into(),
             mongodb_uri: None,
             mongodb_database: "payday".into(),
@@ -207,12 +218,58 @@ impl Settings {
         Duration::from_secs(self.shutdown_grace_secs)
     }
 
+    /// The allowed CORS origins (trimmed, empty entries dropped), or a message naming the first one that is not
+    /// an origin. Checked when the state is built, so settings made in code fail at start-up like flags do.
+    pub fn cors_allowed_origins(&self) -> anyhow::Result<Vec<axum::http::HeaderValue>> {
+        self.cors_origins
+            .iter()
+            .map(|origin| origin.trim())
+            .filter(|origin| !origin.is_empty())
+            .map(|origin| {
+                check_origin(origin)
+                    .map_err(|message| anyhow::anyhow!("PAYDAY_CORS_ORIGINS: {message}"))
+            })
+            .collect()
+    }
+
     /// The `iss` claim of locally issued tokens.
     pub fn local_issuer(&self) -> String {
         self.issuer
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.addr))
     }
+}
+
+/// Clap value parser for one CORS origin: trimmed, and refused with a message unless it is an origin.
+fn parse_origin(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if !value.is_empty() {
+        check_origin(value)?;
+    }
+    Ok(value.to_owned())
+}
+
+/// An origin is `scheme://host[:port]`, exactly as browsers send it in `Origin`: http or https, no path, no
+/// trailing slash, no wildcard.
+fn check_origin(origin: &str) -> Result<axum::http::HeaderValue, String> {
+    let explain = |why: &str| {
+        format!(
+            "{origin:?} is not a CORS origin ({why}); write it like https://app.example or http://localhost:8080"
+        )
+    };
+    let uri: axum::http::Uri = origin.parse().map_err(|_| explain("not a URL"))?;
+    let scheme = uri.scheme_str().unwrap_or("");
+    if scheme != "http" && scheme != "https" {
+        return Err(explain("it needs http:// or https://"));
+    }
+    let authority = uri.authority().ok_or_else(|| explain("it has no host"))?;
+    if authority.as_str().contains('@') || authority.host().is_empty() {
+        return Err(explain("it has no plain host"));
+    }
+    if origin != format!("{scheme}://{authority}") {
+        return Err(explain("an origin has no path, query or trailing slash"));
+    }
+    origin.parse().map_err(|_| explain("not a header value"))
 }
 
 /// Clap value parser for secrets: the value goes straight into a [`SecretString`] (redacted in `Debug`).
@@ -274,6 +331,31 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cors_origins_are_trimmed_and_anything_else_is_refused() {
+        let mut settings = Settings::local("data");
+        settings.cors_origins = vec![
+            "http://app.example".into(),
+            " https://b.example:8443 ".into(),
+            "".into(),
+        ];
+        let origins = settings.cors_allowed_origins().unwrap();
+        assert_eq!(origins, ["http://app.example", "https://b.example:8443"]);
+        for bad in [
+            "app.example",
+            "https://app.example/",
+            "https://app.example/path",
+            "*",
+            "ftp://app.example",
+            "https://user@app.example",
+            "not an origin",
+        ] {
+            settings.cors_origins = vec![bad.into()];
+            let error = settings.cors_allowed_origins().unwrap_err().to_string();
+            assert!(error.contains("is not a CORS origin"), "{bad}: {error}");
+        }
+    }
 
     #[test]
     fn cognito_issuer_and_jwks_are_derived_and_overridable() {

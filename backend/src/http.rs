@@ -1,6 +1,7 @@
 //! The HTTP layer: routes (one file per resource), the middleware stack, and the OpenAPI document.
 //!
-//! Middleware, outermost first: request id (set, then echoed in `x-request-id`) → AWS trace id (validated from
+//! Middleware, outermost first: request id (a client's kept only if short and plain, else generated; echoed in
+//! `x-request-id`) → AWS trace id (validated from
 //! `X-Amzn-Trace-Id`) → trace span per request (request id, trace id, method, route) → request metrics →
 //! error envelope (every non-2xx becomes `{code, message, request_id, fields?}` and is logged once) →
 //! compression → timeout (→ 503) → CORS (only when origins are configured) → routes, whose body extractors
@@ -109,12 +110,11 @@ pub fn app(state: AppState) -> Router {
         })
         .with_state(state);
 
-    let cors = (!settings.cors_origins.is_empty()).then(|| {
-        let origins: Vec<HeaderValue> = settings
-            .cors_origins
-            .iter()
-            .filter_map(|origin| origin.parse().ok())
-            .collect();
+    // Checked when the state was built (`AppState::with_store`), so nothing is dropped silently here.
+    let origins: Vec<HeaderValue> = settings
+        .cors_allowed_origins()
+        .expect("CORS origins were checked at start-up");
+    let cors = (!origins.is_empty()).then(|| {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
             .allow_methods([
@@ -135,6 +135,7 @@ pub fn app(state: AppState) -> Router {
 
     router.layer(
         ServiceBuilder::new()
+            .map_request(drop_unsafe_request_id)
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .map_request(trace_id::tag)
             .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -155,6 +156,32 @@ pub fn app(state: AppState) -> Router {
             .option_layer(cors),
     )
     .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// The longest client-supplied `x-request-id` that is kept.
+pub const REQUEST_ID_MAX: usize = 128;
+
+/// Drops a client's `x-request-id` unless it is one short, plain value (`A-Z a-z 0-9 . _ -`, plus `+ / =` so
+/// API Gateway's base64 ids survive on Lambda): it is echoed in headers and error bodies and written to every
+/// log line. A dropped id is replaced by a generated one.
+fn drop_unsafe_request_id(mut request: Request) -> Request {
+    let values: Vec<&HeaderValue> = request.headers().get_all(REQUEST_ID).iter().collect();
+    let safe = match values.as_slice() {
+        [] => return request,
+        [value] => {
+            let bytes = value.as_bytes();
+            !bytes.is_empty()
+                && bytes.len() <= REQUEST_ID_MAX
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-_+/=".contains(b))
+        }
+        _ => false,
+    };
+    if !safe {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
 }
 
 /// Completes every error response: our own errors get the request id; bare statuses from the router or

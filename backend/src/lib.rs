@@ -50,6 +50,7 @@ impl AppState {
 
     /// Builds state around an existing store (tests use this to share one store between app instances).
     pub fn with_store(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        settings.cors_allowed_origins()?;
         let (verifier, local) = match settings.auth {
             AuthMode::Local => {
                 let ttl = std::time::Duration::from_secs(settings.access_token_ttl_secs);

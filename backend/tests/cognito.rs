@@ -272,6 +272,42 @@ async fn id_token_mode_checks_the_audience_and_refuses_access_tokens() {
 }
 
 #[tokio::test]
+async fn after_deleting_the_account_its_earlier_tokens_are_refused_and_a_new_sign_in_works() {
+    let iss = start_issuer("key-id").await;
+    let app = spawn_cognito_app(&iss.url, &issuer(), CLIENT, TokenUse::Access).await;
+    let sub = uuid::Uuid::new_v4().to_string();
+    let mut earlier = access_claims(&sub);
+    earlier["iat"] = json!(chrono::Utc::now().timestamp() - 5);
+    let token = sign(&iss, &earlier);
+    assert_eq!(app.me(&token).await.status(), 200);
+    let deleted = app
+        .client
+        .delete(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+
+    let me = app.me(&token).await;
+    assert_eq!(me.status(), 401);
+    assert_eq!(me.json::<Value>().await.unwrap()["code"], "unauthorized");
+    let create = app
+        .client
+        .post(format!("{}/api/v1/tasks", app.base))
+        .bearer_auth(&token)
+        .json(&json!({"title": "orphan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(create.status(), 401);
+    // Signing in again later (the user pool still knows the person) gives a token that works.
+    let mut later = access_claims(&sub);
+    later["iat"] = json!(chrono::Utc::now().timestamp() + 1);
+    assert_eq!(app.me(&sign(&iss, &later)).await.status(), 200);
+}
+
+#[tokio::test]
 async fn unknown_kids_refetch_the_jwks_at_most_once_per_interval() {
     let iss = start_issuer("key-r").await;
     let app = spawn_cognito_app(&iss.url, &issuer(), CLIENT, TokenUse::Access).await;

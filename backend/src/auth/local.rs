@@ -190,8 +190,11 @@ pub fn hash_refresh_token(token: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Counts failed sign-ins per account and per client address in a sliding window; past the limit, further
-/// attempts are refused until the window ends. In memory: per process, which is enough to blunt guessing.
+/// Counts failed sign-ins per (account, client address) and per client address in a sliding window; past a
+/// limit, further attempts from that address are refused until the window ends. There is deliberately no limit
+/// per account alone: anyone could then lock the owner out by failing on purpose from elsewhere. Guessing one
+/// password from many addresses stays slow (argon2id, and each address gets few tries). In memory: per process,
+/// which is enough to blunt guessing.
 pub struct LoginThrottle {
     window: Duration,
     per_account: u32,
@@ -218,19 +221,18 @@ impl LoginThrottle {
     }
 
     fn keys(email: &str, address: Option<IpAddr>) -> [(String, bool); 2] {
+        let address = address.map_or_else(|| "unknown".into(), |a| a.to_string());
         [
-            (format!("account:{email}"), true),
-            (
-                format!(
-                    "address:{}",
-                    address.map_or_else(|| "unknown".into(), |a| a.to_string())
-                ),
-                false,
-            ),
+            (Self::account_key(email, &address), true),
+            (format!("address:{address}"), false),
         ]
     }
 
-    /// `Err(wait)` when this account or address must wait before trying again.
+    fn account_key(email: &str, address: &str) -> String {
+        format!("account:{email} from:{address}")
+    }
+
+    /// `Err(wait)` when this address must wait before trying again, for this account or for any.
     pub fn check(
         &self,
         email: &str,
@@ -270,11 +272,13 @@ impl LoginThrottle {
         }
     }
 
-    pub fn record_success(&self, email: &str) {
+    /// Forgets this address's failures for this account (not its failures across accounts).
+    pub fn record_success(&self, email: &str, address: Option<IpAddr>) {
+        let [(key, _), _] = Self::keys(email, address);
         self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&format!("account:{email}"));
+            .remove(&key);
     }
 }
 
@@ -300,6 +304,21 @@ mod tests {
                 .check("a@b.co", None, start + Duration::from_secs(61))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn failures_from_one_address_do_not_block_the_account_elsewhere() {
+        let throttle = LoginThrottle::new(Duration::from_secs(60), 3, 100);
+        let (attacker, owner) = (
+            Some(IpAddr::from([198, 51, 100, 1])),
+            Some(IpAddr::from([203, 0, 113, 1])),
+        );
+        let start = Instant::now();
+        for _ in 0..10 {
+            throttle.record_failure("a@b.co", attacker, start);
+        }
+        assert!(throttle.check("a@b.co", attacker, start).is_err());
+        assert!(throttle.check("a@b.co", owner, start).is_ok());
     }
 
     #[test]

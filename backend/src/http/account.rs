@@ -72,13 +72,17 @@ pub async fn export_get(
     ))
 }
 
-/// Delete the account and everything in it. Irreversible.
+/// Delete the account and everything in it. Irreversible. The account's tokens stop working at once: refresh
+/// tokens are deleted with it, and access tokens issued before the deletion answer 401.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "account",
     responses((status = 204), (status = 401, body = shared::ApiError)), security(("bearer" = [])))]
 pub async fn me_delete(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
 ) -> Result<StatusCode, AppError> {
+    // Refuse the account's tokens first, so no request can add to the account while it is being deleted.
+    let deleted_at = crate::now().timestamp();
+    state.verifier().account_deleted(user.user_id, deleted_at);
     state.store().delete_account(user.user_id).await?;
     tracing::info!(user_id = %user.user_id, "account deleted");
     Ok(StatusCode::NO_CONTENT)

@@ -37,6 +37,10 @@ fn local(state: &AppState) -> Result<&LocalIssuer, AppError> {
     state.local_issuer().ok_or(AppError::NotFound)
 }
 
+/// Responses carrying tokens or account details must not be kept by browsers or proxies.
+const NO_STORE: [(axum::http::HeaderName, &str); 1] =
+    [(axum::http::header::CACHE_CONTROL, "no-store")];
+
 /// A hash that never matches, verified when the e-mail is unknown so both paths cost the same.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$WcZ7qTYXoVGbAJz0dqh0C7nqW7ZaYbaAzGL0SG0WhBs";
 
@@ -71,7 +75,7 @@ pub async fn auth_register(
     }
     tracing::info!(user_id = %user.id, "account registered");
     state.metrics().count(Event::SignUp);
-    Ok((StatusCode::CREATED, axum::Json(me(&user))))
+    Ok((StatusCode::CREATED, NO_STORE, axum::Json(me(&user))))
 }
 
 pub(crate) fn me(user: &User) -> Me {
@@ -111,14 +115,15 @@ async fn issue_tokens(
     })
 }
 
-/// Sign in with e-mail and password. Repeated failures per account or address answer 429.
+/// Sign in with e-mail and password. Repeated failures from one address (for one account, or across accounts)
+/// answer 429.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = shared::ApiError), (status = 429, body = shared::ApiError)))]
 pub async fn auth_login(
     State(state): State<AppState>,
     ClientAddr(address): ClientAddr,
     AppJson(input): AppJson<LoginRequest>,
-) -> Result<axum::Json<TokenResponse>, AppError> {
+) -> Result<impl IntoResponse, AppError> {
     local(&state)?;
     let email = normalize_email(&input.email);
     state
@@ -142,11 +147,11 @@ pub async fn auth_login(
             crate::auth::AuthError::WrongCredentials,
         ));
     };
-    state.throttle().record_success(&email);
+    state.throttle().record_success(&email, address);
     tracing::info!(user_id = %user.id, "signed in");
     let tokens = issue_tokens(&state, user.id, Uuid::new_v4()).await?;
     state.metrics().count(Event::SignIn);
-    Ok(axum::Json(tokens))
+    Ok((NO_STORE, axum::Json(tokens)))
 }
 
 /// Trade a refresh token for new tokens. The old refresh token stops working.
@@ -155,13 +160,26 @@ pub async fn auth_login(
 pub async fn auth_refresh(
     State(state): State<AppState>,
     AppJson(input): AppJson<RefreshRequest>,
-) -> Result<axum::Json<TokenResponse>, AppError> {
+) -> Result<impl IntoResponse, AppError> {
     local(&state)?;
     let hash = hash_refresh_token(&input.refresh_token);
     match state.store().use_refresh_token(&hash, now()).await? {
-        RefreshUse::Fresh(token) => Ok(axum::Json(
-            issue_tokens(&state, token.owner, token.family).await?,
-        )),
+        RefreshUse::Fresh(token) => {
+            // Deleting an account deletes its refresh tokens; this also holds if one outlived it.
+            if state.store().user_by_id(token.owner).await?.is_none() {
+                state
+                    .store()
+                    .revoke_refresh_family(token.owner, token.family)
+                    .await?;
+                return Err(AppError::Unauthorized(
+                    crate::auth::AuthError::AccountDeleted,
+                ));
+            }
+            Ok((
+                NO_STORE,
+                axum::Json(issue_tokens(&state, token.owner, token.family).await?),
+            ))
+        }
         RefreshUse::Reused(token) => {
             tracing::warn!(user_id = %token.owner, "refresh token reused; revoking the session");
             state

@@ -12,7 +12,7 @@ use shared::FieldErrors;
 
 use super::error::{AppError, error_response, generic_report};
 use crate::AppState;
-use crate::auth::{AuthError, Principal};
+use crate::auth::{AuthError, Principal, Verification};
 
 /// A JSON body. Wrong content type → 415, unparsable → 400, too large → 413, wrong shape or unknown field → 422
 /// with the offending field named.
@@ -57,19 +57,167 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
     }
 }
 
-/// Parses JSON, separating syntax errors (400) from shape errors (422 naming the field).
+/// Parses a JSON object body. Text that is not JSON is a 400; JSON that is not an object, or an object of the
+/// wrong shape (unknown or missing field, wrong type, value out of range), is a 422 naming the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Without this, serde would fill a struct from an array by position.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(_) => AppError::field("body", "must be a JSON object"),
+            Err(error) => malformed(&error),
+        });
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => shape_error(&path, &inner.to_string()),
-            _ => malformed(&inner),
+        if inner.classify() == serde_json::error::Category::Data {
+            return shape_error(&path, &inner.to_string());
+        }
+        // serde_json reports some type mismatches as syntax errors (a number where an enum's string belongs, a
+        // third item in a pair); only text that is not JSON at all is malformed.
+        match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(document) => shape_error(&path, &mismatch_message::<T>(document, &path)),
+            Err(_) => malformed(&inner),
         }
     })?;
     deserializer.end().map_err(|error| malformed(&error))?;
     Ok(value)
+}
+
+/// What to say about a value at `path` that serde_json refused with a syntax error although the document is valid
+/// JSON. If a string there would be an enum's unknown variant, the error lists the choices.
+fn mismatch_message<T: DeserializeOwned>(mut document: serde_json::Value, path: &str) -> String {
+    let pointer = json_pointer(path);
+    let Some(slot) = document.pointer_mut(&pointer) else {
+        return "has the wrong type".into();
+    };
+    let was_list = slot.is_array();
+    *slot = serde_json::Value::String("\u{1}".into());
+    if let Err(error) = serde_path_to_error::deserialize::<_, T>(document) {
+        let message = error.inner().to_string();
+        if error.path().to_string() == path && message.starts_with("unknown variant `\u{1}`") {
+            return humanize(&message);
+        }
+    }
+    if was_list {
+        "has the wrong number of items".into()
+    } else {
+        "has the wrong type".into()
+    }
+}
+
+/// `a.b[2].c` (serde_path_to_error's form) as a JSON pointer, `/a/b/2/c`.
+fn json_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut pointer = String::new();
+    for part in path.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(name) = pieces.next()
+            && !name.is_empty()
+        {
+            pointer.push('/');
+            pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+        }
+        for index in pieces {
+            pointer.push('/');
+            pointer.push_str(index.trim_end_matches(']'));
+        }
+    }
+    pointer
+}
+
+/// Words serde's messages for people: no parser positions, no Rust type names.
+fn humanize(message: &str) -> String {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let choices: Vec<&str> = rest
+            .split_once(", expected")
+            .map_or("", |(_, expected)| expected)
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .collect();
+        return if choices.is_empty() {
+            "is not one of the allowed values".into()
+        } else {
+            format!("must be one of: {}", choices.join(", "))
+        };
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        return match rest.split_once(", expected ") {
+            Some((_, expected)) => match expected_for_people(expected) {
+                Some(expected) => format!("must be {expected}"),
+                None => "has the wrong type".into(),
+            },
+            None => "has the wrong type".into(),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        return match rest.split_once(", expected ") {
+            Some((_, expected)) if is_integer_type(expected) => "is out of range".into(),
+            Some((_, expected)) => match expected_for_people(expected) {
+                Some(expected) => format!("must be {expected}"),
+                None => "is not an allowed value".into(),
+            },
+            None => "is not an allowed value".into(),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("invalid length ") {
+        return match rest.split_once("expected an array of length ") {
+            Some((_, n)) => format!("must have {n} items"),
+            None => "has the wrong number of items".into(),
+        };
+    }
+    message.to_owned()
+}
+
+fn is_integer_type(name: &str) -> bool {
+    matches!(
+        name,
+        "u8" | "u16"
+            | "u32"
+            | "u64"
+            | "u128"
+            | "usize"
+            | "i8"
+            | "i16"
+            | "i32"
+            | "i64"
+            | "i128"
+            | "isize"
+    )
+}
+
+/// serde's "expected ..." in words, or `None` when it names a Rust type we cannot translate.
+fn expected_for_people(expected: &str) -> Option<String> {
+    let words = match expected {
+        e if is_integer_type(e) => "a whole number",
+        "f32" | "f64" => "a number",
+        "a string" | "a borrowed string" | "a character" => "a string",
+        "a boolean" => "true or false",
+        "unit" => "null",
+        e if e.starts_with("struct ") || e.starts_with("a map") || e == "map" => "an object",
+        e if e.starts_with("a sequence")
+            || e.starts_with("an array")
+            || e.starts_with("a tuple") =>
+        {
+            "a list"
+        }
+        e if e.contains("struct")
+            || e.contains("enum")
+            || e.contains("variant")
+            || e.contains("identifier")
+            || e.contains("::") =>
+        {
+            return None;
+        }
+        // Our own types' messages (dates, days of the month, money) are already worded for people.
+        other => other,
+    };
+    Some(words.to_owned())
 }
 
 fn malformed(error: &serde_json::Error) -> AppError {
@@ -109,7 +257,7 @@ fn shape_error(path: &str, message: &str) -> AppError {
         } else {
             path.to_owned()
         };
-        errors.add(field, message);
+        errors.add(field, humanize(message));
     }
     AppError::Validation(errors)
 }
@@ -155,12 +303,28 @@ impl FromRequestParts<AppState> for AuthUser {
     ) -> Result<Self, Self::Rejection> {
         let token =
             bearer_token(&parts.headers).ok_or(AppError::Unauthorized(AuthError::Missing))?;
-        state
-            .verifier()
-            .verify(token)
+        let verifier = state.verifier();
+        match verifier
+            .verify_token(token)
             .await
-            .map(AuthUser)
-            .map_err(AppError::Unauthorized)
+            .map_err(AppError::Unauthorized)?
+        {
+            Verification::Known(principal) => Ok(AuthUser(principal)),
+            Verification::New(verified) => {
+                // Local accounts live in the store: a token whose account is gone (deleted, perhaps by another
+                // instance or before a restart) is refused. Once per token and cache lifetime, not per request.
+                if state.local_issuer().is_some()
+                    && state
+                        .store()
+                        .user_by_id(verified.principal.user_id)
+                        .await?
+                        .is_none()
+                {
+                    return Err(AppError::Unauthorized(AuthError::AccountDeleted));
+                }
+                Ok(AuthUser(verifier.remember(token, verified)))
+            }
+        }
     }
 }
 
@@ -206,7 +370,9 @@ pub fn required_version(if_match: Option<u64>, body: Option<u64>) -> Result<u64,
     }
 }
 
-/// The caller's IP address (from `X-Forwarded-For` only when configured to trust it).
+/// The caller's IP address: the connected peer, or with `--trust-forwarded-for` the address the farthest trusted
+/// proxy saw. Proxies append to `X-Forwarded-For`, so only the right-most `--trusted-proxy-hops` entries were
+/// written by them; anything to the left came from the client and may be forged.
 pub struct ClientAddr(pub Option<IpAddr>);
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -216,13 +382,9 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.settings().trust_forwarded_for
-            && let Some(ip) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse().ok())
+        let settings = state.settings();
+        if settings.trust_forwarded_for
+            && let Some(ip) = forwarded_client(&parts.headers, settings.trusted_proxy_hops.into())
         {
             return Ok(ClientAddr(Some(ip)));
         }
@@ -232,6 +394,21 @@ impl FromRequestParts<AppState> for ClientAddr {
             .map(|info| info.0.ip());
         Ok(ClientAddr(connected))
     }
+}
+
+/// The `hops`-th `X-Forwarded-For` entry from the right (all header lines, in order). `None` when there are
+/// fewer entries than trusted proxies or the entry is not an address: then the request did not come through
+/// the proxies as configured, and the connected peer is used instead.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    let mut entries = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        entries.extend(value.to_str().ok()?.split(',').map(str::trim));
+    }
+    let entry = entries.len().checked_sub(hops).map(|i| entries[i])?;
+    entry
+        .parse()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
 }
 
 #[cfg(test)]
@@ -274,6 +451,22 @@ mod tests {
             parse_json::<Body>(br#"{"title":"a"} x"#),
             Err(AppError::BadRequest { .. })
         ));
+    }
+
+    #[test]
+    fn the_client_address_is_the_entry_the_farthest_trusted_proxy_appended() {
+        let mut headers = HeaderMap::new();
+        headers.append("x-forwarded-for", "6.6.6.6, 1.1.1.1".parse().unwrap());
+        headers.append("x-forwarded-for", "2.2.2.2".parse().unwrap());
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        assert_eq!(forwarded_client(&headers, 1), ip("2.2.2.2"));
+        assert_eq!(forwarded_client(&headers, 2), ip("1.1.1.1"));
+        assert_eq!(forwarded_client(&headers, 3), ip("6.6.6.6"));
+        assert_eq!(forwarded_client(&headers, 4), None);
+        assert_eq!(forwarded_client(&HeaderMap::new(), 1), None);
+        let mut junk = HeaderMap::new();
+        junk.insert("x-forwarded-for", "1.1.1.1, unknown".parse().unwrap());
+        assert_eq!(forwarded_client(&junk, 1), None);
     }
 
     #[test]

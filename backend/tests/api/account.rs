@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::helpers::{assert_error, spawn_app};
+use super::helpers::{assert_error, spawn_app, spawn_with};
 
 #[tokio::test]
 async fn export_contains_the_users_data_only() {
@@ -45,16 +45,14 @@ async fn deleting_the_account_removes_it_and_its_data() {
         StatusCode::NO_CONTENT
     );
 
-    let export: Value = app
+    // The records themselves are gone (store contract: `delete_account`); the old token cannot read anything.
+    let export = app
         .get("/api/v1/export")
         .bearer_auth(&session.token)
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
-    assert_eq!(export["tasks"], json!([]));
+    assert_error(export, StatusCode::UNAUTHORIZED, "unauthorized").await;
     assert_error(
         app.login("gone@example.com", "correct horse battery").await,
         StatusCode::UNAUTHORIZED,
@@ -75,4 +73,73 @@ async fn deleting_the_account_removes_it_and_its_data() {
             .status(),
         StatusCode::CREATED
     );
+}
+
+#[tokio::test]
+async fn a_deleted_accounts_access_token_stops_working_at_once() {
+    let app = spawn_app().await;
+    let session = app.user("leaving@example.com").await;
+    // Used once before deletion, so the token sits in the verified-token cache.
+    app.create_task(&session, json!({"title": "before"})).await;
+    let deleted = app
+        .delete("/api/v1/me")
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let me = app
+        .get("/api/v1/me")
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    assert_error(me, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let create = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .json(&json!({"title": "orphan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(create, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let refresh = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": session.refresh}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(refresh, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn a_deleted_accounts_token_stays_refused_after_a_restart() {
+    // A second app over the same data directory is the server after a restart: its token cache is empty.
+    let app = spawn_app().await;
+    let session = app.user("restart@example.com").await;
+    let deleted = app
+        .delete("/api/v1/me")
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let fresh = spawn_with({
+        let data_dir = app.settings.data_dir.clone();
+        let issuer = app.settings.local_issuer();
+        move |s| {
+            s.data_dir = data_dir;
+            s.issuer = Some(issuer);
+        }
+    })
+    .await;
+    let me = fresh
+        .get("/api/v1/me")
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    assert_error(me, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::helpers::{TestApp, assert_error, spawn_app};
+use super::helpers::{TestApp, assert_error, spawn_app, spawn_with};
 
 /// Signs `claims` with the app's own key (read from its data directory), as an attacker who stole it could.
 async fn sign_with_app_key(app: &TestApp, claims: &Value) -> String {
@@ -108,6 +108,30 @@ async fn access_token_has_cognito_shaped_claims() {
 }
 
 #[tokio::test]
+async fn responses_with_tokens_are_not_stored_by_caches() {
+    let app = spawn_app().await;
+    let register = app
+        .register("nostore@example.com", "correct horse battery")
+        .await;
+    assert_eq!(register.status(), StatusCode::CREATED);
+    assert_eq!(register.headers()["cache-control"], "no-store");
+    let login = app
+        .login("nostore@example.com", "correct horse battery")
+        .await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert_eq!(login.headers()["cache-control"], "no-store");
+    let tokens: Value = login.json().await.unwrap();
+    let refresh = app
+        .post("/api/v1/auth/refresh")
+        .json(&json!({"refresh_token": tokens["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), StatusCode::OK);
+    assert_eq!(refresh.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
 async fn register_rejects_duplicate_email_with_409() {
     let app = spawn_app().await;
     assert_eq!(
@@ -195,6 +219,109 @@ async fn failed_logins_from_one_address_across_accounts_are_throttled() {
         "too_many_requests",
     )
     .await;
+}
+
+/// Signs in with `X-Forwarded-For: <forwarded>`, as if through proxies.
+async fn login_via(app: &TestApp, email: &str, password: &str, forwarded: &str) -> StatusCode {
+    app.post("/api/v1/auth/login")
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn a_client_rotating_the_first_forwarded_for_entry_is_still_throttled_by_its_real_address() {
+    let app = spawn_with(|s| s.trust_forwarded_for = true).await;
+    for i in 0..20 {
+        // The left entry is the client's own invention; the ALB appended the right one.
+        let forwarded = format!("10.0.0.{i}, 203.0.113.7");
+        let status = login_via(
+            &app,
+            &format!("spray{i}@example.com"),
+            "bad guess 123",
+            &forwarded,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login_via(
+        &app,
+        "fresh@example.com",
+        "bad guess 123",
+        "10.0.0.99, 203.0.113.7",
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Another real address is not affected.
+    let status = login_via(&app, "fresh@example.com", "bad guess 123", "203.0.113.8").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn with_two_trusted_hops_the_viewer_address_is_second_from_the_right() {
+    let app = spawn_with(|s| {
+        s.trust_forwarded_for = true;
+        s.trusted_proxy_hops = 2;
+    })
+    .await;
+    for i in 0..20 {
+        // Forged entry, viewer (appended by CloudFront), edge (appended by the ALB; varies per request).
+        let forwarded = format!("10.0.0.{i}, 198.51.100.4, 130.176.0.{i}");
+        let status = login_via(
+            &app,
+            &format!("spray{i}@example.com"),
+            "bad guess 123",
+            &forwarded,
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let status = login_via(
+        &app,
+        "fresh@example.com",
+        "bad guess 123",
+        "198.51.100.4, 130.176.0.1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let status = login_via(
+        &app,
+        "fresh@example.com",
+        "bad guess 123",
+        "198.51.100.5, 130.176.0.1",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn wrong_passwords_from_elsewhere_do_not_lock_the_owner_out() {
+    let app = spawn_with(|s| s.trust_forwarded_for = true).await;
+    app.user("owner@example.com").await;
+    for _ in 0..6 {
+        login_via(&app, "owner@example.com", "bad guess 123", "198.51.100.66").await;
+    }
+    // The attacker's address is throttled for this account...
+    let status = login_via(
+        &app,
+        "owner@example.com",
+        "correct horse battery",
+        "198.51.100.66",
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // ...but the owner, signing in from their own address, is not.
+    let status = login_via(
+        &app,
+        "owner@example.com",
+        "correct horse battery",
+        "203.0.113.20",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -303,7 +430,14 @@ async fn expired_token_gets_401_token_expired() {
 #[tokio::test]
 async fn tokens_with_wrong_claims_or_algorithms_are_refused() {
     let app = spawn_app().await;
-    let sub = uuid::Uuid::new_v4().to_string();
+    // Local tokens are accepted only for accounts that exist.
+    let registered: Value = app
+        .register("claims@example.com", "correct horse battery")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sub = registered["id"].as_str().unwrap().to_owned();
     let good = sign_with_app_key(&app, &claims(&app, &sub)).await;
     assert_eq!(
         me_status(&app, &good).await.status(),
@@ -376,9 +510,15 @@ async fn tokens_with_wrong_claims_or_algorithms_are_refused() {
         "HS256"
     );
 
-    // Tampered payload: swap in another subject, keep the signature.
+    // Tampered payload: swap in another (existing) account's subject, keep the signature.
+    let victim: Value = app
+        .register("victim@example.com", "correct horse battery")
+        .await
+        .json()
+        .await
+        .unwrap();
     let parts: Vec<&str> = good.split('.').collect();
-    let other = b64.encode(claims(&app, &uuid::Uuid::new_v4().to_string()).to_string());
+    let other = b64.encode(claims(&app, victim["id"].as_str().unwrap()).to_string());
     let tampered = format!("{}.{}.{}", parts[0], other, parts[2]);
     assert_eq!(
         me_status(&app, &tampered).await.status(),

@@ -187,3 +187,227 @@ async fn cors_is_off_by_default_and_follows_the_allow_list() {
         .unwrap();
     assert!(!denied.headers().contains_key("access-control-allow-origin"));
 }
+
+/// Asserts a 422 naming `field` with a message for people (no parser positions or Rust type names); returns it.
+async fn people_field_error(response: reqwest::Response, field: &str) -> String {
+    let body = assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    let message = body["fields"][field]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a field error on {field}: {body}"))
+        .to_owned();
+    for leak in [
+        " line ",
+        "column",
+        "struct",
+        "u8",
+        "u64",
+        "i64",
+        "usize",
+        "sequence",
+        "identifier",
+        "map",
+    ] {
+        assert!(!message.contains(leak), "{field}: {message:?}");
+    }
+    message
+}
+
+#[tokio::test]
+async fn a_wrong_json_type_for_an_enum_is_422_listing_the_choices() {
+    let app = spawn_app().await;
+    let session = app.user("enum@example.com").await;
+    for priority in [json!(1), json!(true), json!({}), json!([]), json!(1.5)] {
+        let response = app
+            .post("/api/v1/tasks")
+            .bearer_auth(&session.token)
+            .json(&json!({"title": "p", "priority": priority}))
+            .send()
+            .await
+            .unwrap();
+        let message = people_field_error(response, "priority").await;
+        assert_eq!(
+            message, "must be one of: none, low, medium, high, urgent",
+            "{priority}"
+        );
+    }
+    let response = app
+        .post("/api/v1/pay-schedules")
+        .bearer_auth(&session.token)
+        .json(&json!({"name": "Pay", "amount": 100, "frequency": 2, "anchor_date": "2025-11-14"}))
+        .send()
+        .await
+        .unwrap();
+    let message = people_field_error(response, "frequency").await;
+    assert_eq!(
+        message,
+        "must be one of: weekly, biweekly, semimonthly, monthly"
+    );
+    let response = app
+        .post("/api/v1/pay-schedules")
+        .bearer_auth(&session.token)
+        .json(&json!({"name": "Pay", "amount": 100, "frequency": "monthly", "day": 1, "weekend": false}))
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "weekend").await;
+    let response = app
+        .post("/api/v1/bills")
+        .bearer_auth(&session.token)
+        .json(&json!({"name": "Rent", "amount": 100, "recurrence": {"kind": 1, "day": 1}}))
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "recurrence.kind").await;
+}
+
+#[tokio::test]
+async fn a_well_formed_body_of_the_wrong_shape_is_422_not_malformed() {
+    let app = spawn_app().await;
+    let session = app.user("shape@example.com").await;
+    let response = app
+        .post("/api/v1/pay-schedules")
+        .bearer_auth(&session.token)
+        .json(
+            &json!({"name": "Pay", "amount": 100, "frequency": "semimonthly", "days": [1, 10, 20]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "days").await;
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .json(&json!({"title": 5}))
+        .send()
+        .await
+        .unwrap();
+    people_field_error(response, "title").await;
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .json(&json!({"title": "n", "priority": "meh"}))
+        .send()
+        .await
+        .unwrap();
+    let message = people_field_error(response, "priority").await;
+    assert_eq!(message, "must be one of: none, low, medium, high, urgent");
+}
+
+#[tokio::test]
+async fn request_bodies_must_be_json_objects() {
+    let app = spawn_app().await;
+    let response = app
+        .post("/api/v1/auth/register")
+        .json(&json!(["array@example.com", "correct horse battery"]))
+        .send()
+        .await
+        .unwrap();
+    let message = people_field_error(response, "body").await;
+    assert_eq!(message, "must be a JSON object");
+    let session = app.user("array@example.com").await;
+    for body in [
+        json!(["arr task", null, null, null]),
+        json!("title"),
+        json!(3),
+        json!(null),
+    ] {
+        let response = app
+            .post("/api/v1/tasks")
+            .bearer_auth(&session.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        people_field_error(response, "body").await;
+    }
+    let list: Value = app
+        .get("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"], json!([]));
+}
+
+#[tokio::test]
+async fn every_listed_cors_origin_is_allowed_even_with_spaces_after_commas() {
+    let app = spawn_with(|s| {
+        s.cors_origins = vec!["http://app.example".into(), " https://b.example".into()]
+    })
+    .await;
+    for origin in ["http://app.example", "https://b.example"] {
+        let preflight = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url("/api/v1/tasks"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            preflight.headers()["access-control-allow-origin"],
+            origin,
+            "{origin}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_invalid_cors_origin_stops_start_up_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = backend::config::Settings::local(dir.path());
+    settings.cors_origins = vec!["https://ok.example".into(), "app.example/".into()];
+    let error = backend::AppState::build(&settings)
+        .await
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        error.contains("PAYDAY_CORS_ORIGINS")
+            && error.contains("\"app.example/\" is not a CORS origin"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_long_or_unusual_client_request_id_is_replaced_by_a_generated_one() {
+    let app = spawn_app().await;
+    let kept = "a".repeat(128);
+    for (sent, keep) in [
+        (kept.as_str(), true),
+        ("Root=1-abc.def_ghi", true),
+        ("JqJ9TiZvoAMEPdw=", true),
+        (&*"a".repeat(129), false),
+        ("has space", false),
+        ("<script>", false),
+        ("id\"quote", false),
+        ("ünïcode", false),
+    ] {
+        let response = app
+            .get("/api/v1/nope")
+            .header("x-request-id", sent)
+            .send()
+            .await
+            .unwrap();
+        let echoed = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["request_id"], echoed.as_str());
+        if keep {
+            assert_eq!(echoed, sent);
+        } else {
+            assert_ne!(echoed, sent);
+            assert!(uuid::Uuid::parse_str(&echoed).is_ok(), "{echoed}");
+        }
+    }
+}
