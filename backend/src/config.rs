@@ -84,20 +84,23 @@ pub struct Settings {
     #[arg(long, env = "PAYDAY_CORS_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_origins: Vec<String>,
 
-    /// Seconds a request may take before it is answered with 503.
-    #[arg(long, env = "PAYDAY_REQUEST_TIMEOUT_SECS", default_value_t = 10)]
+    /// Seconds a request may take before it is answered with 503 (at least 1).
+    #[arg(long, env = "PAYDAY_REQUEST_TIMEOUT_SECS", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout_secs: u64,
 
     /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
     #[arg(long, env = "PAYDAY_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
 
-    /// Lifetime of local access tokens in seconds.
-    #[arg(long, env = "PAYDAY_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    /// Lifetime of local access tokens in seconds (at least 1).
+    #[arg(long, env = "PAYDAY_ACCESS_TOKEN_TTL_SECS", default_value_t = 900,
+        value_parser = clap::value_parser!(u64).range(1..))]
     pub access_token_ttl_secs: u64,
 
-    /// Lifetime of local refresh tokens in days.
-    #[arg(long, env = "PAYDAY_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30)]
+    /// Lifetime of local refresh tokens in days (at least 1).
+    #[arg(long, env = "PAYDAY_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh_token_ttl_days: u64,
 
     /// `iss` of locally issued tokens. Defaults to `http://<addr>`.
@@ -354,6 +357,28 @@ mod tests {
             settings.cors_origins = vec![bad.into()];
             let error = settings.cors_allowed_origins().unwrap_err().to_string();
             assert!(error.contains("is not a CORS origin"), "{bad}: {error}");
+        }
+    }
+
+    #[test]
+    fn zero_timeouts_and_lifetimes_are_refused() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        use clap::Parser as _;
+        for flag in [
+            "--request-timeout-secs",
+            "--access-token-ttl-secs",
+            "--refresh-token-ttl-days",
+        ] {
+            assert!(
+                Cli::try_parse_from(["server", flag, "0"]).is_err(),
+                "{flag} 0"
+            );
+            let one = Cli::try_parse_from(["server", flag, "1"]);
+            assert!(one.is_ok(), "{flag} 1");
         }
     }
 

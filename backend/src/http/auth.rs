@@ -196,9 +196,11 @@ pub async fn auth_refresh(
     }
 }
 
-/// Sign out: revokes the refresh token (and every rotation of it). Always 204.
+/// Sign out: revokes the refresh token (and every rotation of it). 204 whether or not the token was valid, so the
+/// answer says nothing about it; a body that is not a refresh request is refused like any other (415, 400, 422).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
-    responses((status = 204)))]
+    responses((status = 204), (status = 415), (status = 400, body = shared::ApiError),
+        (status = 422, body = shared::ApiError)))]
 pub async fn auth_logout(
     State(state): State<AppState>,
     AppJson(input): AppJson<RefreshRequest>,

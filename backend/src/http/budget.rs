@@ -24,6 +24,7 @@ pub struct SummaryQuery {
     #[serde(default, deserialize_with = "shared::validate::optional_date")]
     pub as_of: Option<NaiveDate>,
     /// Pay periods including the current one, 1–26 (default 3).
+    #[param(minimum = 1, maximum = 26)]
     pub periods: Option<u32>,
 }
 

@@ -14,7 +14,7 @@ use super::error::{AppError, error_response, generic_report};
 use crate::AppState;
 use crate::auth::{AuthError, Principal, Verification};
 
-/// A JSON body. Wrong content type → 415, unparsable → 400, too large → 413, wrong shape or unknown field → 422
+/// A JSON body. Wrong content type or a compressed body → 415, unparsable → 400, too large → 413, wrong shape or unknown field → 422
 /// with the offending field named.
 pub struct AppJson<T>(pub T);
 
@@ -47,7 +47,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
                 mime == "application/json"
                     || (mime.starts_with("application/") && mime.ends_with("+json"))
             });
-        if !is_json {
+        // A compressed body (`Content-Encoding: gzip`) is not read as JSON text: 415, not a misleading 400.
+        let encoded = req
+            .headers()
+            .get(header::CONTENT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| !v.trim().eq_ignore_ascii_case("identity"));
+        if !is_json || encoded {
             return Err(JsonRejection::Status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
         let bytes = Bytes::from_request(req, state)

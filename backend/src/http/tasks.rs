@@ -42,6 +42,7 @@ pub struct ListTasks {
     #[serde(default, deserialize_with = "shared::validate::optional_date")]
     pub due_before: Option<NaiveDate>,
     /// Page size, 1–100 (larger values are capped at 100); default 50.
+    #[param(minimum = 1)]
     pub limit: Option<u32>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,

@@ -48,6 +48,38 @@ async fn wrong_content_type_is_415_json() {
 }
 
 #[tokio::test]
+async fn a_compressed_body_is_415_not_malformed() {
+    let app = spawn_app().await;
+    let session = app.user("e1z@example.com").await;
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(vec![0x1f, 0x8b, 0x08, 0x00])
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        response,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
+    // `identity` is no encoding at all.
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .header("content-type", "application/json")
+        .header("content-encoding", "identity")
+        .body(r#"{"title":"plain"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
 async fn malformed_json_is_400_json() {
     let app = spawn_app().await;
     let session = app.user("e2@example.com").await;
