@@ -249,6 +249,8 @@ try {
     await eventually(async () => assert.equal(await fresh.isChecked(), false));
     await fresh.check();
     await eventually(async () => assert.ok((await api(`/api/v1/tasks/${dentist.id}`, { headers })).completed_at));
+    // A change that went through clears the alert about the one that did not.
+    await eventually(async () => assert.equal(await page.getByText('Someone changed this in another window first').count(), 0));
     await fresh.uncheck();
     await page.locator('.todo-count').filter({ hasText: '2 items left' }).waitFor();
     const latest = await api(`/api/v1/tasks/${dentist.id}`, { headers });

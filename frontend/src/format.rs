@@ -103,10 +103,16 @@ pub fn parse_amount(input: &str, decimals: u8, allow_negative: bool) -> Result<M
         });
     }
     let scale = 10i64.pow(u32::from(decimals));
+    let too_large = || {
+        format!(
+            "must be at most {}",
+            decimal(shared::budget::MAX_AMOUNT, decimals)
+        )
+    };
     let whole: i64 = if whole.is_empty() {
         0
     } else {
-        whole.parse().map_err(|_| "is too large".to_string())?
+        whole.parse().map_err(|_| too_large())?
     };
     let frac_value: i64 = if frac.is_empty() {
         0
@@ -119,7 +125,7 @@ pub fn parse_amount(input: &str, decimals: u8, allow_negative: bool) -> Result<M
         .checked_mul(scale)
         .and_then(|w| w.checked_add(frac_value))
         .filter(|v| *v <= shared::budget::MAX_AMOUNT)
-        .ok_or_else(|| "is too large".to_string())?;
+        .ok_or_else(too_large)?;
     Ok(if negative { -value } else { value })
 }
 
@@ -289,6 +295,19 @@ mod tests {
         assert!(parse_amount("-1", 2, false).is_err());
         assert!(parse_amount("1.2.3", 2, false).is_err());
         assert!(parse_amount("99999999999999999999", 2, false).is_err());
+        // Too large says the limit, in the currency's own decimals.
+        let limit = decimal(shared::budget::MAX_AMOUNT, 2);
+        assert_eq!(
+            parse_amount("99999999999999999999", 2, false),
+            Err(format!("must be at most {limit}"))
+        );
+        assert_eq!(
+            parse_amount(&format!("{limit}1"), 3, false),
+            Err(format!(
+                "must be at most {}",
+                decimal(shared::budget::MAX_AMOUNT, 3)
+            ))
+        );
     }
 
     #[test]

@@ -35,6 +35,13 @@ impl Ctx {
     pub fn fail(&self, error: &UiError) {
         self.notice.set(Some(error.message()));
     }
+
+    /// A change was saved: an alert about an earlier failure is out of date now.
+    pub fn saved(&self) {
+        if self.notice.with_untracked(Option::is_some) {
+            self.notice.set(None);
+        }
+    }
 }
 
 thread_local! {
@@ -122,6 +129,25 @@ fn day_in(at: &js_sys::Date, zone: &str) -> Option<NaiveDate> {
     )
     .ok()?;
     format::parse_date(&day.as_string()?)
+}
+
+/// Names currency codes in the user's language (`USD` → "US Dollar") with the browser's `Intl.DisplayNames`;
+/// `None` where the browser has none. Called through `Reflect`, so a browser without it cannot trap the page.
+pub fn currency_names() -> Option<impl Fn(&str) -> Option<String>> {
+    let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let constructor = js_sys::Reflect::get(&intl, &"DisplayNames".into()).ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"type".into(), &"currency".into()).ok()?;
+    let names = js_sys::Reflect::construct(
+        constructor.dyn_ref::<js_sys::Function>()?,
+        &js_sys::Array::of2(&js_sys::Array::new(), &options),
+    )
+    .ok()?;
+    let of = js_sys::Reflect::get(&names, &"of".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    Some(move |code: &str| of.call1(&names, &code.into()).ok()?.as_string())
 }
 
 /// The device's IANA time zone (`Europe/London`), if the browser says.

@@ -15,7 +15,18 @@ pub fn text(
 ) -> Option<String> {
     let trimmed = value.trim();
     let len = trimmed.chars().count();
-    if len < min {
+    // Zero-width characters show nothing: a title made only of them is as empty as a blank one.
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        errors.add(field, "must not contain control characters");
+        None
+    } else if min >= 1 && trimmed.chars().all(invisible) {
+        errors.add(field, "must not be empty");
+        None
+    } else if len < min {
         if min == 1 {
             errors.add(field, "must not be empty");
         } else {
@@ -80,6 +91,31 @@ pub fn nullable_date<'de, D: serde::Deserializer<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_refuses_control_characters_and_invisible_only_values() {
+        let check = |value: &str, min: usize| {
+            let mut errors = FieldErrors::new();
+            let kept = text(&mut errors, "title", value, min, 200);
+            (kept, errors.get("title").map(str::to_owned))
+        };
+        assert_eq!(check("  Rent  ", 1), (Some("Rent".into()), None));
+        assert_eq!(
+            check("line one\nline two\tend", 0),
+            (Some("line one\nline two\tend".into()), None)
+        );
+        assert_eq!(
+            check("bad\u{0}byte", 1),
+            (None, Some("must not contain control characters".into()))
+        );
+        assert_eq!(
+            check("\u{200B}\u{FEFF}", 1),
+            (None, Some("must not be empty".into()))
+        );
+        // Optional text may be blank, and zero-width characters inside real text are kept.
+        assert_eq!(check("", 0), (Some(String::new()), None));
+        assert_eq!(check("a\u{200D}b", 1), (Some("a\u{200D}b".into()), None));
+    }
 
     #[derive(Debug, serde::Deserialize)]
     struct Dated {

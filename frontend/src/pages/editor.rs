@@ -392,7 +392,10 @@ impl Editor {
                     let result = ctx.api.raw(method, &path, Some(body)).await;
                     busy.set(false);
                     match (result.and_then(|(_, text)| records.upsert(text)), id) {
-                        (Ok(()), _) => on_done(),
+                        (Ok(()), _) => {
+                            ctx.saved();
+                            on_done();
+                        }
                         // Changed or deleted elsewhere: this form holds a stale version, so close it, show the
                         // record as saved now (or drop it) and say why; Edit starts again from the latest.
                         (Err(e), Some(id)) if matches!(e.status(), Some(404 | 409)) => {

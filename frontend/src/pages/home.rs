@@ -133,7 +133,10 @@ pub fn home() -> View {
                 ctx.api.delete(&path).await
             };
             match result {
-                Ok(()) => load(),
+                Ok(()) => {
+                    ctx.saved();
+                    load();
+                }
                 Err(e) => {
                     summary.update(|s| {
                         if let Some(s) = s {
@@ -165,9 +168,12 @@ pub fn home() -> View {
                 .patch::<_, Task>(&format!("/api/v1/tasks/{}", task.id), &change)
                 .await
             {
-                Ok(saved) => tasks.update(|list| {
-                    optimistic::upsert(list, saved);
-                }),
+                Ok(saved) => {
+                    ctx.saved();
+                    tasks.update(|list| {
+                        optimistic::upsert(list, saved);
+                    });
+                }
                 Err(e) => {
                     tasks.update(|list| optimistic::undo(list, undo));
                     ctx.fail(&e);

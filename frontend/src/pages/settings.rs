@@ -15,8 +15,8 @@ use crate::format::{decimal, parse_amount};
 use crate::route::{Route, router};
 use crate::rx::{RwSignal, effect, spawn};
 use crate::ui::{
-    actions, cancel_button, ctx, decimals, device_time_zone, download, field, field_error,
-    field_message, form_error, hint, input, label, money, submit_button,
+    actions, cancel_button, ctx, currency_names, decimals, device_time_zone, download, field,
+    field_error, field_message, form_error, hint, input, label, money, submit_button,
 };
 
 pub fn settings() -> View {
@@ -146,13 +146,19 @@ pub fn settings() -> View {
     let mut select = el("select")
         .id("currency")
         .on("change", move |ev| currency.set(target_value(&ev)));
+    let names = currency_names();
     for (code, _) in CURRENCIES.iter() {
         let code: &'static str = code;
+        // "USD — US Dollar", named in the user's language by the browser.
+        let text = match names.as_ref().and_then(|names| names(code)) {
+            Some(name) if name != code => format!("{code} — {name}"),
+            _ => code.to_owned(),
+        };
         select = select.child(
             el("option")
                 .attr("value", code)
                 .flag_dyn("selected", move || currency.get() == code)
-                .text(code),
+                .text(&text),
         );
     }
     // The property too: after a pick, browsers stop following the `selected` attributes (a reload after a 409).

@@ -121,7 +121,10 @@ pub fn tasks() -> View {
                 priority: Some(priority),
             };
             match ctx.api.post::<_, Task>("/api/v1/tasks", &body).await {
-                Ok(saved) => tasks.update(|l| optimistic::replace(l, temp, saved)),
+                Ok(saved) => {
+                    ctx.saved();
+                    tasks.update(|l| optimistic::replace(l, temp, saved))
+                }
                 Err(e) => {
                     tasks.update(|l| optimistic::undo(l, undo));
                     // Give the text back so nothing typed is lost.
@@ -366,9 +369,12 @@ fn save(ctx: Ctx, tasks: RwSignal<Vec<Task>>, task: &Task, next: Task, mut chang
             .patch::<_, Task>(&format!("/api/v1/tasks/{id}"), &change)
             .await
         {
-            Ok(saved) => tasks.update(|l| {
-                optimistic::upsert(l, saved);
-            }),
+            Ok(saved) => {
+                ctx.saved();
+                tasks.update(|l| {
+                    optimistic::upsert(l, saved);
+                });
+            }
             Err(e) => {
                 rollback(&ctx, tasks, undo, &e);
                 // Changed or deleted elsewhere: show what is saved now, so the next click works.
