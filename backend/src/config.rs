@@ -93,14 +93,14 @@ pub struct Settings {
     #[arg(long, env = "PAYDAY_SHUTDOWN_GRACE_SECS", default_value_t = 20)]
     pub shutdown_grace_secs: u64,
 
-    /// Lifetime of local access tokens in seconds (at least 1).
+    /// Lifetime of local access tokens in seconds (1 to 86400, a day).
     #[arg(long, env = "PAYDAY_ACCESS_TOKEN_TTL_SECS", default_value_t = 900,
-        value_parser = clap::value_parser!(u64).range(1..))]
+        value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub access_token_ttl_secs: u64,
 
-    /// Lifetime of local refresh tokens in days (at least 1).
+    /// Lifetime of local refresh tokens in days (1 to 3650).
     #[arg(long, env = "PAYDAY_REFRESH_TOKEN_TTL_DAYS", default_value_t = 30,
-        value_parser = clap::value_parser!(u64).range(1..))]
+        value_parser = clap::value_parser!(u64).range(1..=3650))]
     pub refresh_token_ttl_days: u64,
 
     /// `iss` of locally issued tokens. Defaults to `http://<addr>`.
@@ -361,7 +361,7 @@ mod tests {
     }
 
     #[test]
-    fn zero_timeouts_and_lifetimes_are_refused() {
+    fn zero_timeouts_and_out_of_range_lifetimes_are_refused() {
         #[derive(clap::Parser)]
         struct Cli {
             #[command(flatten)]
@@ -379,6 +379,15 @@ mod tests {
             );
             let one = Cli::try_parse_from(["server", flag, "1"]);
             assert!(one.is_ok(), "{flag} 1");
+        }
+        // Lifetimes so long that `iat + ttl` would overflow are refused too.
+        for (flag, too_long) in [
+            ("--access-token-ttl-secs", "86401"),
+            ("--access-token-ttl-secs", "9223372036854775807"),
+            ("--refresh-token-ttl-days", "3651"),
+        ] {
+            let parsed = Cli::try_parse_from(["server", flag, too_long]);
+            assert!(parsed.is_err(), "{flag} {too_long}");
         }
     }
 

@@ -15,6 +15,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{
@@ -151,6 +152,8 @@ pub fn app(state: AppState) -> Router {
             .layer(middleware::from_fn_with_state(metrics, crate::metrics::track))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
             .layer(middleware::from_fn(error_envelope))
+            // A bug that panics answers 500 in our error format instead of dropping the connection.
+            .layer(CatchPanicLayer::new())
             .layer(CompressionLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, settings.request_timeout()))
             .option_layer(cors),
@@ -237,4 +240,40 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 /// Marks a response as an error for the envelope (used by handlers that build responses by hand).
 pub fn status_error(status: StatusCode) -> Response {
     error_response(status, generic_report(status))
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    async fn boom() -> &'static str {
+        panic!("secret detail")
+    }
+
+    /// The two layers as `app` stacks them: a handler that panics answers 500 in the error format, and the panic's
+    /// message stays in the log.
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_in_the_error_format() {
+        let router = Router::new()
+            .route("/boom", axum::routing::get(boom))
+            .layer(
+                ServiceBuilder::new()
+                    .layer(middleware::from_fn(error_envelope))
+                    .layer(CatchPanicLayer::new()),
+            );
+        let response = router
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let error: shared::ApiError = serde_json::from_slice(&body).unwrap();
+        assert_eq!(error.code, "internal");
+        assert!(!String::from_utf8_lossy(&body).contains("secret"));
+    }
 }

@@ -125,6 +125,7 @@ fn engine(c: &mut Criterion) {
         let input = SummaryInput {
             as_of,
             periods: MAX_PERIODS,
+            utc_offset: chrono::FixedOffset::east_opt(0).unwrap(),
             currency: "USD",
             schedules: &schedules,
             bills: &bills,

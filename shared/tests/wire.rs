@@ -193,6 +193,7 @@ fn a_full_budget_summary_reads_back() {
         let summary: BudgetSummary = summarize(&SummaryInput {
             as_of: date(2026, 11, 21),
             periods: 6,
+            utc_offset: chrono::FixedOffset::east_opt(0).unwrap(),
             currency: "USD",
             schedules: &schedules,
             bills: &bills,

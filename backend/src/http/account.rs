@@ -66,8 +66,12 @@ pub async fn export_get(
         },
     };
     let disposition = HeaderValue::from_static("attachment; filename=\"payday-export.json\"");
+    // Everything the user has: no cache along the way may keep a copy.
     Ok((
-        [(header::CONTENT_DISPOSITION, disposition)],
+        [
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
         axum::Json(export),
     ))
 }

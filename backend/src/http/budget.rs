@@ -2,9 +2,11 @@
 //! caller's settings, schedules, bills and marks.
 
 use axum::extract::State;
-use chrono::{Months, NaiveDate, Utc};
+use chrono::{Months, NaiveDate, Offset as _, Utc};
 use serde::Deserialize;
-use shared::budget::{BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, SummaryInput, summarize};
+use shared::budget::{
+    BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, OVERDUE_DAYS, SummaryInput, summarize,
+};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -43,24 +45,23 @@ pub async fn budget_summary(
     }
     let owner = user.user_id;
     let settings = super::settings::load(&state, owner).await?;
-    let as_of = match query.as_of {
-        Some(as_of) => as_of,
-        None => {
-            let zone = super::settings::time_zone(&settings.time_zone).unwrap_or(chrono_tz::UTC);
-            Utc::now().with_timezone(&zone).date_naive()
-        }
-    };
+    let zone = super::settings::time_zone(&settings.time_zone).unwrap_or(chrono_tz::UTC);
+    let now = Utc::now().with_timezone(&zone);
+    let as_of = query.as_of.unwrap_or_else(|| now.date_naive());
     let store = state.store();
     let (schedules, bills) =
         tokio::try_join!(store.list_schedules(owner), store.list_bills(owner))?;
-    // 26 monthly periods span a little over two years; three years of marks always covers the horizon.
+    // From the oldest day that can be overdue; 26 monthly periods span a little over two years, so three years
+    // of marks always covers the horizon.
+    let since = as_of - chrono::TimeDelta::days(OVERDUE_DAYS);
     let until = as_of
         .checked_add_months(Months::new(36))
         .unwrap_or(NaiveDate::MAX);
-    let marks = store.list_marks(owner, as_of, until).await?;
+    let marks = store.list_marks(owner, since, until).await?;
     let summary = summarize(&SummaryInput {
         as_of,
         periods,
+        utc_offset: now.offset().fix(),
         currency: &settings.currency,
         schedules: &schedules,
         bills: &bills,

@@ -226,7 +226,7 @@ pub fn generic_report(status: StatusCode) -> ErrorReport {
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (
             "unsupported_media_type",
-            "Send the body as JSON with `Content-Type: application/json`.",
+            "Send the body as uncompressed JSON with `Content-Type: application/json`.",
         ),
         StatusCode::REQUEST_TIMEOUT
         | StatusCode::SERVICE_UNAVAILABLE

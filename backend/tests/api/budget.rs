@@ -787,3 +787,55 @@ async fn bill_and_schedule_lists_reject_unknown_query_parameters_like_tasks() {
             .is_array()
     );
 }
+
+/// docs/budget.md rule 6 over HTTP: unpaid occurrences from before `as_of` (but not before the bill was added) are
+/// owed and counted; marking one paid or skipped clears it — including marks dated before `as_of`.
+#[tokio::test]
+async fn overdue_bills_are_counted_until_marked_and_marks_before_as_of_clear_them() {
+    let app = spawn_app().await;
+    let session = app.user("overdue@example.com").await;
+    let today = chrono::Utc::now().date_naive();
+    let bill = create(
+        &app,
+        &session,
+        "/api/v1/bills",
+        json!({"name": "Gym", "amount": 1000, "recurrence": {"kind": "weekly", "anchor": today.to_string()}}),
+    )
+    .await;
+    // Ten days on, today's and next week's occurrences have passed unpaid; the next one is due in the period.
+    let as_of = today + chrono::TimeDelta::days(10);
+    let summary_url = format!("/api/v1/budget/summary?as_of={as_of}&periods=1");
+    let summary = get(&app, &session, &summary_url).await;
+    let listed: Vec<&str> = summary["periods"][0]["bills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["due_on"].as_str().unwrap())
+        .collect();
+    let week = |n: i64| (today + chrono::TimeDelta::days(7 * n)).to_string();
+    assert_eq!(&listed[..3], [week(0), week(1), week(2)]);
+    // Every listed occurrence is unpaid and counts: the 2 overdue and the month's.
+    let all = 1000 * listed.len() as i64;
+    assert_eq!(summary["set_aside_now"], all);
+
+    for (due, status) in [(week(0), "paid"), (week(1), "skipped")] {
+        let marked = app
+            .put(&format!(
+                "/api/v1/bills/{}/occurrences/{due}",
+                bill["id"].as_str().unwrap()
+            ))
+            .bearer_auth(&session.token)
+            .json(&json!({"status": status}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(marked.status(), StatusCode::OK);
+    }
+    let summary = get(&app, &session, &summary_url).await;
+    assert_eq!(
+        summary["set_aside_now"],
+        all - 2000,
+        "the marked ones no longer count"
+    );
+    assert_eq!(summary["periods"][0]["bills"][0]["due_on"], week(2));
+}

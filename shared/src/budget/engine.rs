@@ -17,7 +17,7 @@
 //!   for `as_of` and one per later day with events (the end-of-day balance; the balance is flat between points),
 //!   and `lowest_balance` is the lowest of them (the earliest on a tie). Overdue bills are paid out on `as_of`.
 //! - Overdue: an occurrence in the [`OVERDUE_DAYS`] before `as_of` that is unmarked, of a bill that is not on
-//!   autopay and already existed that day (created on or before it), is still owed: it is listed first in the
+//!   autopay and already existed that day (created on or before it, in the user's time zone), is still owed: it is listed first in the
 //!   current period and counted in its `committed`, so in `set_aside_now`. Marking it paid or skipped clears it.
 //! - Reserves: each quarterly or yearly bill's next still-due occurrence on or after `as_of` (looked up beyond the
 //!   horizon if need be) is spread over the paydays in `[as_of, due_on)`, rounded up so it is covered in time.
@@ -25,7 +25,7 @@
 
 use std::cmp::Ordering;
 
-use chrono::NaiveDate;
+use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -44,6 +44,8 @@ pub const DEFAULT_PERIODS: u32 = 3;
 pub struct SummaryInput<'a> {
     /// "Today" in the user's time zone.
     pub as_of: NaiveDate,
+    /// The user's time zone's offset from UTC today: the day a bill was added (its `created_at`) is read in it.
+    pub utc_offset: FixedOffset,
     /// Number of periods including the current one; clamped to `1..=MAX_PERIODS`.
     pub periods: u32,
     pub currency: &'a str,
@@ -231,7 +233,7 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
         period.bills.push(bill_due(input.bills, due));
     }
     // Still owed from before `as_of`: first in the current period, and part of what to set aside now.
-    let overdue = collect_overdue(input.bills, &marks, as_of);
+    let overdue = collect_overdue(input.bills, &marks, as_of, input.utc_offset);
     if !overdue.is_empty() {
         let current = &mut periods[0];
         let mut bills = Vec::with_capacity(overdue.len() + current.bills.len());
@@ -315,13 +317,22 @@ fn bill_due(bills: &[Bill], due: &Due) -> BillDue {
 }
 
 /// The overdue occurrences (see the module docs), sorted by date, then bill name, then bill id.
-fn collect_overdue(bills: &[Bill], marks: &Marks, as_of: NaiveDate) -> Vec<Due> {
+fn collect_overdue(
+    bills: &[Bill],
+    marks: &Marks,
+    as_of: NaiveDate,
+    utc_offset: FixedOffset,
+) -> Vec<Due> {
     let since = as_of - chrono::TimeDelta::days(OVERDUE_DAYS);
     let mut order: Vec<usize> = (0..bills.len()).filter(|i| !bills[*i].autopay).collect();
     order.sort_by(|a, b| by_name(&bills[*a], &bills[*b]));
     let mut overdue = Vec::new();
     for index in order {
-        let created = bills[index].created_at.date_naive();
+        // The day it was added, where the user lives.
+        let created = bills[index]
+            .created_at
+            .with_timezone(&utc_offset)
+            .date_naive();
         for date in bills[index]
             .occurrences_from(since.max(created))
             .take_while(|d| *d < as_of)

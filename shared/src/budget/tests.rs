@@ -135,6 +135,7 @@ fn summary_of(
     summarize(&SummaryInput {
         as_of,
         periods,
+        utc_offset: chrono::FixedOffset::east_opt(0).unwrap(),
         currency: "USD",
         schedules,
         bills,
@@ -1032,4 +1033,30 @@ fn overdue_looks_back_a_month_at_most() {
     assert_eq!(dates, [date(2025, 12, 5), date(2026, 1, 5)]);
     assert_eq!(s.set_aside_now, 60_000);
     assert_eq!(OVERDUE_DAYS, 31);
+}
+
+#[test]
+fn overdue_reads_the_day_a_bill_was_added_in_the_users_time_zone() {
+    // Added at 23:30 UTC on Nov 10: still Nov 10 in UTC, already Nov 11 at UTC+12.
+    let rent = Bill {
+        created_at: DateTime::parse_from_rfc3339("2025-11-10T23:30:00Z")
+            .unwrap()
+            .to_utc(),
+        ..monthly_bill(10, "Rent", 50_000, 10)
+    };
+    let at = |hours: i32| {
+        summarize(&SummaryInput {
+            as_of: date(2025, 11, 20),
+            utc_offset: chrono::FixedOffset::east_opt(hours * 3600).unwrap(),
+            periods: 1,
+            currency: "USD",
+            schedules: &[],
+            bills: std::slice::from_ref(&rent),
+            marks: &[],
+            balance: None,
+        })
+        .set_aside_now
+    };
+    assert_eq!(at(0), 100_000, "Nov 10 is owed, and Dec 10 is due");
+    assert_eq!(at(12), 50_000, "Nov 10 came before the day it was added");
 }
