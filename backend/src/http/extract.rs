@@ -177,6 +177,15 @@ fn humanize(message: &str) -> String {
             None => "has the wrong number of items".into(),
         };
     }
+    // Query strings: the standard library's integer parse errors.
+    if message == "invalid digit found in string"
+        || message == "cannot parse integer from empty string"
+    {
+        return "must be a whole number".into();
+    }
+    if message.starts_with("number too large") || message.starts_with("number too small") {
+        return "is out of range".into();
+    }
     message.to_owned()
 }
 
@@ -249,6 +258,15 @@ fn shape_error(path: &str, message: &str) -> AppError {
             format!("{path}.{name}")
         };
         errors.add(field, "is not a known field");
+    } else if let Some(rest) = message.strip_prefix("duplicate field `") {
+        // `?limit=1&limit=2`, or a JSON key given twice.
+        let name = rest.split('`').next().unwrap_or("");
+        let field = if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
+        errors.add(field, "is given more than once");
     } else if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
         let field = if path == "." || path.is_empty() {

@@ -443,3 +443,40 @@ async fn a_long_or_unusual_client_request_id_is_replaced_by_a_generated_one() {
         }
     }
 }
+
+#[tokio::test]
+async fn query_parameters_get_worded_errors_on_the_parameter() {
+    let app = spawn_app().await;
+    let session = app.user("eq@example.com").await;
+    for (query, field, message) in [
+        ("limit=abc", "limit", "must be a whole number"),
+        ("limit=99999999999", "limit", "is out of range"),
+        ("limit=1&limit=2", "limit", "is given more than once"),
+    ] {
+        let response = app
+            .get(&format!("/api/v1/tasks?{query}"))
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}"
+        );
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["fields"][field], message, "{query}: {body}");
+    }
+    // A JSON key given twice is named too.
+    let response = app
+        .post("/api/v1/tasks")
+        .bearer_auth(&session.token)
+        .header("content-type", "application/json")
+        .body(r#"{"title":"a","title":"b"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["fields"]["title"], "is given more than once", "{body}");
+}

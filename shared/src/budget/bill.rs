@@ -38,6 +38,7 @@ pub enum Recurrence {
     },
     /// `month` is 1–12.
     Yearly {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
         month: u8,
         day: DayOfMonth,
     },
@@ -251,7 +252,8 @@ pub struct Bill {
     /// Amount due per occurrence, in minor units (≥ 0).
     pub amount: Money,
     pub category: Option<String>,
-    /// Paid automatically; informational — an autopay occurrence still counts as committed until marked paid.
+    /// Paid automatically. An autopay occurrence still counts as committed until marked paid, but once its date has
+    /// passed it is taken as paid: it is never overdue.
     pub autopay: bool,
     pub recurrence: Recurrence,
     /// No occurrence before this date (inclusive bound).

@@ -90,7 +90,8 @@ pub struct Period {
     pub income: Money,
     /// Paychecks dated `start`.
     pub paychecks: Vec<Paycheck>,
-    /// Bill occurrences due in `[start, end)`, by due date then name.
+    /// Bill occurrences due in `[start, end)`, by due date then name. The current period lists the overdue ones
+    /// (unpaid, from the 31 days before `as_of`; see docs/budget.md) first, dated before its start.
     pub bills: Vec<BillDue>,
     /// Sum of the `bills` still `due`.
     pub committed: Money,
