@@ -324,6 +324,12 @@ try {
     await page.getByRole('button', { name: 'Edit Phone' }).waitFor();
     // Focus goes back to the Edit button it came from, not to the top of the page.
     await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Edit Phone'));
+    // Delete asks first, with the keyboard on "Keep"; Escape keeps the bill and returns to its Delete button.
+    await page.getByRole('button', { name: 'Delete Phone' }).click();
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Keep'));
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Delete Phone'));
+    await page.getByTestId('bill').filter({ hasText: 'Phone' }).waitFor();
     await shot('bills');
   });
 

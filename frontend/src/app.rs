@@ -1,6 +1,7 @@
 //! The shell: loads the runtime config, builds the API client, and shows the sign-in pages or the signed-in
 //! layout (navigation, alert bar, the current page). Global keys: `n` new task, `/` search tasks, Escape closes.
 
+use shared::budget::{Settings, UpdateSettings};
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::api::{Api, AuthBackend, load_config};
@@ -54,8 +55,27 @@ fn shell(api: Api) -> View {
             return;
         }
         spawn(async move {
-            match ctx.api.get("/api/v1/settings").await {
-                Ok(settings) => ctx.settings.set(Some(settings)),
+            match ctx.api.get::<Settings>("/api/v1/settings").await {
+                Ok(settings) => {
+                    // Never saved yet (a new account): start from this device's time zone rather than UTC, so
+                    // "today" is the user's from the first day. Kept as UTC if the server does not know the zone.
+                    let device = ui::device_time_zone().filter(|zone| *zone != settings.time_zone);
+                    let settings = match device {
+                        Some(zone) if settings.version == 0 => {
+                            let change = UpdateSettings {
+                                time_zone: Some(zone),
+                                version: Some(0),
+                                ..Default::default()
+                            };
+                            ctx.api
+                                .patch::<_, Settings>("/api/v1/settings", &change)
+                                .await
+                                .unwrap_or(settings)
+                        }
+                        _ => settings,
+                    };
+                    ctx.settings.set(Some(settings));
+                }
                 Err(e) => ctx.fail(&e),
             }
         });
@@ -77,14 +97,25 @@ fn shell(api: Api) -> View {
         },
         other => other,
     });
+    // Pages that show dates relative to today wait for the settings, whose time zone says what today is.
+    let settings_loaded = Memo::new(move |_| ctx.settings.with(Option::is_some));
     let page = keyed(
-        move || (screen.get(), signed_in.get().is_some()),
-        |(route, signed_in)| {
+        move || {
+            let route = screen.get();
+            let needs_today =
+                matches!(route, Route::Tasks { .. } | Route::Bills | Route::Schedules);
+            let waiting = needs_today && !settings_loaded.get();
+            (route, signed_in.get().is_some(), waiting)
+        },
+        |(route, signed_in, waiting)| {
             if !*signed_in {
                 return match route {
                     Route::SignUp => pages::auth::sign_up(),
                     _ => pages::auth::sign_in(),
                 };
+            }
+            if *waiting {
+                return ui::loading("your settings").into();
             }
             match route {
                 Route::Home => pages::home::home(),

@@ -229,7 +229,7 @@ pub fn summary(
                         .attr("aria-label", "Confirm delete")
                         .on("keydown", move |ev| {
                             if key(&ev) == "Escape" {
-                                confirm.set(false);
+                                keep(confirm, id);
                             }
                         })
                         .text(&format!("Delete this {}? ", kind.noun))
@@ -252,9 +252,12 @@ pub fn summary(
                                 .text("Yes, delete"),
                         )
                         .child(
+                            // Focused when the question appears, so the keyboard is where the choice is and
+                            // Enter or Escape keeps the record.
                             el("button")
                                 .attr("type", "button")
-                                .on("click", move |_| confirm.set(false))
+                                .on("click", move |_| keep(confirm, id))
+                                .with_node(focus_soon)
                                 .text("Keep"),
                         )
                 },
@@ -263,12 +266,19 @@ pub fn summary(
                         .attr("type", "button")
                         .class("danger-link")
                         .on("click", move |_| confirm.set(true))
+                        .attr("data-delete", &id.to_string())
                         .attr("aria-label", &delete_label)
                         .text("Delete")
                 },
             ))
             .into(),
     ])
+}
+
+/// Closes a delete question without deleting, and gives focus back to the Delete button it came from.
+fn keep(confirm: RwSignal<bool>, id: Uuid) {
+    confirm.set(false);
+    refocus(&format!("[data-delete=\"{id}\"]"));
 }
 
 /// A page's own parts of its editor form.

@@ -175,7 +175,23 @@ fn schedule_editor(
                 .child(show(
                     move || frequency() == Frequency::Semimonthly,
                     move || {
-                        (0..2usize)
+                        // Said when picking one payday moved the other, so the change is not silent.
+                        let moved = RwSignal::new(None::<String>);
+                        let pick = move |which: usize, day| {
+                            let other = 1 - which;
+                            let before = draft.with_untracked(|d| d.days[other]);
+                            draft.update(|d| d.set_day(which, day));
+                            let after = draft.with_untracked(|d| d.days[other]);
+                            moved.set((before != after).then(|| {
+                                format!(
+                                    "The {} payday moved to the {}: two paydays cannot fall on the same date \
+                                     (the 28th and later all fall on February 28).",
+                                    if other == 0 { "first" } else { "second" },
+                                    day_label(after)
+                                )
+                            }));
+                        };
+                        let mut parts: Vec<El> = (0..2usize)
                             .map(|which| {
                                 el("span")
                                     .child(label(
@@ -189,10 +205,17 @@ fn schedule_editor(
                                     .child(day_select(
                                         &day_ids[which],
                                         Signal::derive(move || draft.with(|d| d.days[which])),
-                                        Rc::new(move |day| draft.update(|d| d.set_day(which, day))),
+                                        Rc::new(move |day| pick(which, day)),
                                     ))
                             })
-                            .collect::<Vec<_>>()
+                            .collect();
+                        parts.push(
+                            el("p")
+                                .class("hint moved")
+                                .attr("aria-live", "polite")
+                                .text_dyn(move || moved.get().unwrap_or_default()),
+                        );
+                        parts
                     },
                 ))
                 .child(show(

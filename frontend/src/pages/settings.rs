@@ -10,13 +10,13 @@ use web_sys::Event;
 use wasm_bindgen::JsValue;
 
 use crate::api::UiError;
-use crate::dom::{El, View, el, key, show_else, target_value};
+use crate::dom::{El, View, el, focus_soon, key, show_else, target_value};
 use crate::format::{decimal, parse_amount};
 use crate::route::{Route, router};
 use crate::rx::{RwSignal, effect, spawn};
 use crate::ui::{
     actions, cancel_button, ctx, currency_names, decimals, device_time_zone, download, field,
-    field_error, field_message, form_error, hint, input, label, money, submit_button,
+    field_error, field_message, form_error, hint, input, label, money, refocus, submit_button,
 };
 
 pub fn settings() -> View {
@@ -124,6 +124,11 @@ pub fn settings() -> View {
 
     let confirm_text = RwSignal::new(String::new());
     let deleting = RwSignal::new(false);
+    // Closing the question gives focus back to the button that asked it.
+    let stop_deleting = move || {
+        deleting.set(false);
+        refocus("#delete-account");
+    };
     let delete_error = RwSignal::new(None::<UiError>);
     let delete = move |ev: Event| {
         ev.prevent_default();
@@ -250,7 +255,7 @@ pub fn settings() -> View {
                             .on("submit", delete)
                             .on("keydown", move |ev| {
                                 if key(&ev) == "Escape" {
-                                    deleting.set(false);
+                                    stop_deleting();
                                 }
                             })
                             .child(
@@ -263,12 +268,15 @@ pub fn settings() -> View {
                                 label("confirm-delete", "Type delete to confirm")
                                     .class("visually-hidden"),
                             )
-                            .child(input(
-                                "confirm-delete",
-                                "text",
-                                &[("autocomplete", "off")],
-                                confirm_text,
-                            ))
+                            .child(
+                                input(
+                                    "confirm-delete",
+                                    "text",
+                                    &[("autocomplete", "off")],
+                                    confirm_text,
+                                )
+                                .with_node(focus_soon),
+                            )
                             .child(form_error(delete_error))
                             .child(actions(
                                 submit_button("danger")
@@ -276,12 +284,13 @@ pub fn settings() -> View {
                                         confirm_text.get().trim() != "delete"
                                     })
                                     .text("Delete account"),
-                                cancel_button(Rc::new(move || deleting.set(false))),
+                                cancel_button(Rc::new(stop_deleting)),
                             ))
                     },
                     move || {
                         el("button")
                             .attr("type", "button")
+                            .id("delete-account")
                             .class("danger")
                             .on("click", move |_| deleting.set(true))
                             .text("Delete my account…")

@@ -23,7 +23,8 @@ use crate::route::{Route, current_page, link, router};
 use crate::rx::{Memo, RwSignal, StoredValue, spawn, untrack};
 use crate::todo::{self, EditOutcome, Filter, Sort};
 use crate::ui::{
-    Ctx, actions, cancel_button, ctx, form_error, input, label, loading, submit_button, today,
+    Ctx, actions, cancel_button, ctx, form_error, input, label, loading, refocus, submit_button,
+    today,
 };
 
 /// Most pages of tasks the list follows (100 each).
@@ -473,6 +474,8 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
                 ..Default::default()
             };
             save(ctx, tasks, &t, next, change);
+            // Under a filter the row may have just left the list.
+            refocus("#new-task");
         }
     };
 
@@ -550,7 +553,10 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
                             .attr("type", "button")
                             .class("destroy")
                             .attr("aria-label", &format!("Delete {title}"))
-                            .on("click", move |_| remove(ctx, tasks, id))
+                            .on("click", move |_| {
+                                remove(ctx, tasks, id);
+                                refocus("#new-task");
+                            })
                             .text("×"),
                     ),
             )
@@ -570,8 +576,15 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
                     "Enter" => {
                         ev.prevent_default();
                         finish();
+                        // Back to the title the edit started from, or to the new-task field if the edit deleted
+                        // the task. (Not on blur: focus is already moving to what was clicked.)
+                        refocus(&format!("[data-task=\"{id}\"] .title"));
+                        refocus("#new-task");
                     }
-                    "Escape" => editing.set(false),
+                    "Escape" => {
+                        editing.set(false);
+                        refocus(&format!("[data-task=\"{id}\"] .title"));
+                    }
                     _ => {}
                 })
                 .on("blur", move |_| finish())
@@ -598,6 +611,7 @@ fn task_item(id: Uuid, tasks: RwSignal<Vec<Task>>) -> El {
             task.with(|t| t.as_ref().is_some_and(|t| t.version == 0))
         })
         .attr("data-testid", "task-item")
+        .attr("data-task", &id.to_string())
         .child(view)
         .child(edit)
         .child(open)
@@ -617,6 +631,11 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
     );
     let due_hint = task.due_on;
     let id = task.id;
+    // Closing gives focus back to the task's Details button.
+    let close = move || {
+        open.set(false);
+        refocus(&format!("[data-task=\"{id}\"] .details-toggle"));
+    };
     let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         let due_on = crate::format::parse_date(&due.get_untracked());
@@ -639,7 +658,7 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
         }
         // The task as it is now (it may have been ticked or renamed since the form opened).
         let Some(task) = tasks.with_untracked(|l| l.iter().find(|t| t.id == id).cloned()) else {
-            open.set(false);
+            close();
             return;
         };
         let mut next = task.clone();
@@ -653,14 +672,14 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
             ..Default::default()
         };
         save(ctx, tasks, &task, next, change);
-        open.set(false);
+        close();
     };
     el("form")
         .class("details")
         .on("submit", submit)
         .on("keydown", move |ev| {
             if key(&ev) == "Escape" {
-                open.set(false);
+                close();
             }
         })
         .child(label(&notes_id, "Notes"))
@@ -688,7 +707,7 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
         )
         .child(actions(
             submit_button("primary").text("Save"),
-            cancel_button(Rc::new(move || open.set(false))),
+            cancel_button(Rc::new(close)),
         ))
         .child(due_hint.map(|d| {
             el("p")
