@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the web UI into frontend/dist for release: content-hashed names, wasm-opt -Oz, and precompressed .br/.gz
-# copies the server sends when the browser accepts them. Installs the pinned UI tools on first use only:
+# Builds the web UI into frontend/dist for release: content-hashed names, wasm-opt -Oz, the JS glue minified by
+# terser (e2e/minify-js.mjs, integrity hash rewritten), and precompressed .br/.gz copies the server sends when the
+# browser accepts them. Installs the pinned UI tools on first use only:
 # Trunk, wasm-bindgen-cli (must equal the wasm-bindgen in Cargo.lock), and npm binaryen 132 for wasm-opt
 # (never Debian's binaryen 108: its output dies on load). Fails if the brotli total is over the size budget in
 # e2e/precompress.mjs (UI_ENFORCE_BUDGET=0 only warns; UI_BUDGET_KB overrides the budget).
@@ -41,5 +42,7 @@ export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options"
 log "trunk build --release (frontend/dist)"
 (cd frontend && trunk build --release --locked)
+log "minify the JS glue (terser) and update its integrity hash"
+node e2e/minify-js.mjs frontend/dist
 log "precompress + sizes"
 UI_ENFORCE_BUDGET="${UI_ENFORCE_BUDGET:-1}" node e2e/precompress.mjs frontend/dist

@@ -107,6 +107,10 @@ pub fn list_page(
                 .await
                 .and_then(|(_, text)| records.load(text))
             {
+                // Nothing here yet: the add form is what the visitor came for.
+                Ok(()) if records.is_empty() && editing.get_untracked().is_none() => {
+                    editing.set(Some(None));
+                }
                 Ok(()) => {}
                 Err(e) => error.set(Some(e)),
             }

@@ -53,6 +53,8 @@ pub fn home() -> View {
     let error = RwSignal::new(None::<UiError>);
     let loaded = RwSignal::new(false);
     let has_schedules = RwSignal::new(true);
+    // Read from the summary: any bill occurrence or reserve in the horizon means bills exist.
+    let has_bills = RwSignal::new(true);
 
     let api = ctx.api;
     let load = move || {
@@ -64,6 +66,9 @@ pub fn home() -> View {
                 Ok(s) => {
                     let until = s.next_payday.unwrap_or_else(|| s.periods[0].end);
                     has_schedules.set(s.next_payday.is_some());
+                    has_bills.set(
+                        !s.reserves.is_empty() || s.periods.iter().any(|p| !p.bills.is_empty()),
+                    );
                     let listed: Result<Page<Task>, UiError> = api
                         .get(&format!(
                             "/api/v1/tasks?due_before={until}&status=active&limit=100"
@@ -222,10 +227,18 @@ pub fn home() -> View {
                         },
                     ))
             },
-            || {
+            move || {
                 el("p")
                     .class("empty")
-                    .text("Nothing due before payday. Add ")
+                    .text_dyn(move || {
+                        let payday = summary.with(|s| s.as_ref().and_then(|s| s.next_payday));
+                        if payday.is_some() {
+                            "Nothing due before payday. Add "
+                        } else {
+                            "Nothing due this month. Add "
+                        }
+                        .to_owned()
+                    })
                     .child(link(Route::Bills, "bills"))
                     .text(" or ")
                     .child(link(
@@ -241,24 +254,36 @@ pub fn home() -> View {
         );
         View::List(vec![
             dynamic(move || summary.get().map(hero)),
+            // Until both steps are done; a done step says so.
             show(
-                move || !has_schedules.get(),
-                || {
+                move || !has_schedules.get() || !has_bills.get(),
+                move || {
+                    let step = |done: RwSignal<bool>, route: Route, what: &str, why: &str| {
+                        el("li")
+                            .class_dyn("done", move || done.get())
+                            .child(link(route, what))
+                            .text(why)
+                            .child(dynamic(move || {
+                                done.get().then(|| el("span").class("tag").text("Done"))
+                            }))
+                    };
                     el("div")
                         .class("card onboarding")
                         .child(el("h2").text("Start here"))
                         .child(
                             el("ol")
-                                .child(
-                                    el("li")
-                                        .child(link(Route::Schedules, "Add how you're paid"))
-                                        .text(" — so Payday knows when payday is."),
-                                )
-                                .child(
-                                    el("li")
-                                        .child(link(Route::Bills, "Add your bills"))
-                                        .text(" — rent, cards, subscriptions."),
-                                ),
+                                .child(step(
+                                    has_schedules,
+                                    Route::Schedules,
+                                    "Add how you're paid",
+                                    " — so Payday knows when payday is. ",
+                                ))
+                                .child(step(
+                                    has_bills,
+                                    Route::Bills,
+                                    "Add your bills",
+                                    " — rent, cards, subscriptions. ",
+                                )),
                         )
                 },
             ),
@@ -277,7 +302,17 @@ pub fn home() -> View {
                 .child(list)
                 .into(),
             dynamic(move || summary.get().map(paychecks)),
-            dynamic(move || summary.get().map(chart)),
+            // Nothing to draw before any pay or bill: no empty chart for a new user.
+            dynamic(move || {
+                summary
+                    .get()
+                    .filter(|s| {
+                        s.periods
+                            .iter()
+                            .any(|p| p.income > 0 || !p.bills.is_empty())
+                    })
+                    .and_then(chart)
+            }),
             dynamic(move || summary.get().map(reserves)),
         ])
     };
@@ -356,7 +391,10 @@ fn hero(summary: BudgetSummary) -> View {
         ),
         None => line.text(" for the bills due this month"),
     };
-    let sub = if count == 0 {
+    let listed = summary.periods.first().map_or(0, |p| p.bills.len());
+    let sub = if listed == 0 {
+        "No bills are due before then.".to_owned()
+    } else if count == 0 {
         "Every bill before then is paid. Nice.".to_owned()
     } else {
         format!("Covers {} still to pay.", plural(count, "bill"))
