@@ -12,6 +12,8 @@ pub const HEIGHT: f64 = 240.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 28.0;
 const SIDE: f64 = 8.0;
+/// The least distance between two date labels (a label is about 60 units wide at the phone's larger font).
+const TICK_GAP: f64 = 72.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
@@ -63,7 +65,10 @@ pub fn layout(summary: &BudgetSummary) -> Option<Chart> {
     for p in &summary.periods {
         let x0 = x_of(p.start);
         let x1 = x_of(p.end);
-        ticks.push((x0, p.start));
+        // A date label only where it has room: periods a day or two apart would print on top of each other.
+        if ticks.last().is_none_or(|(last, _)| x0 - last >= TICK_GAP) {
+            ticks.push((x0, p.start));
+        }
         let slot = (x1 - x0).max(1.0);
         let width = (slot * 0.3).min(36.0);
         let gap = (slot - 2.0 * width) / 3.0;
@@ -189,6 +194,20 @@ mod tests {
         assert!(y <= HEIGHT - BOTTOM + 1e-9);
         assert_eq!((date, balance), (d(12, 5), -10_000));
         assert!(x > chart.ticks[1].0 && x < WIDTH - SIDE);
+    }
+
+    #[test]
+    fn date_labels_too_close_together_are_dropped() {
+        let mut s = summary();
+        // A period of one day: its label would sit on the next one's.
+        s.periods[0].end = d(11, 21);
+        s.periods[1].start = d(11, 21);
+        let chart = layout(&s).unwrap();
+        let dates: Vec<NaiveDate> = chart.ticks.iter().map(|(_, date)| *date).collect();
+        assert_eq!(dates, [d(11, 20)]);
+        assert!(chart.ticks.windows(2).all(|w| w[1].0 - w[0].0 >= TICK_GAP));
+        // Far enough apart, both stay.
+        assert_eq!(layout(&summary()).unwrap().ticks.len(), 2);
     }
 
     #[test]
