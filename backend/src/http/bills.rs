@@ -109,6 +109,14 @@ pub async fn bills_update(
         return Err(AppError::VersionConflict);
     }
     let next = change.apply(&current, now())?;
+    // A change that changes nothing is not a new version, so other windows holding this one can still save.
+    let unchanged = Bill {
+        updated_at: current.updated_at,
+        ..next.clone()
+    } == current;
+    if unchanged {
+        return Ok(respond(StatusCode::OK, current));
+    }
     Ok(respond(
         StatusCode::OK,
         state

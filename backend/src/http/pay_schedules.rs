@@ -112,6 +112,14 @@ pub async fn pay_schedules_update(
         return Err(AppError::VersionConflict);
     }
     let next = change.apply(&current, now())?;
+    // A change that changes nothing is not a new version, so other windows holding this one can still save.
+    let unchanged = PaySchedule {
+        updated_at: current.updated_at,
+        ..next.clone()
+    } == current;
+    if unchanged {
+        return Ok(respond(StatusCode::OK, current));
+    }
     let stored = state
         .store()
         .update_schedule(user.user_id, &next, expected)

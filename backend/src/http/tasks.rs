@@ -184,6 +184,14 @@ pub async fn tasks_update(
         return Err(AppError::VersionConflict);
     }
     let next = change.apply(&current, now())?;
+    // A change that changes nothing is not a new version, so other windows holding this one can still save.
+    let unchanged = Task {
+        updated_at: current.updated_at,
+        ..next.clone()
+    } == current;
+    if unchanged {
+        return Ok((with_etag(&current), axum::Json(current)));
+    }
     let stored = state
         .store()
         .update_task(user.user_id, &next, expected)

@@ -236,6 +236,42 @@ async fn patch_updates_fields_and_bumps_version() {
 }
 
 #[tokio::test]
+async fn a_patch_that_changes_nothing_keeps_the_version() {
+    let app = spawn_app().await;
+    let session = app.user("t6n@example.com").await;
+    let task = app
+        .create_task(&session, json!({"title": "Draft", "priority": "low"}))
+        .await;
+    let url = format!("/api/v1/tasks/{}", task["id"].as_str().unwrap());
+    for body in [
+        json!({"version": 1}),
+        json!({"title": "Draft", "priority": "low", "version": 1}),
+    ] {
+        let response = app
+            .patch(&url)
+            .bearer_auth(&session.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{body}");
+        assert_eq!(response.headers()["etag"], "\"1\"");
+        let same: Value = response.json().await.unwrap();
+        assert_eq!(same, task, "{body}");
+    }
+    // A real change still bumps it.
+    let response = app
+        .patch(&url)
+        .bearer_auth(&session.token)
+        .json(&json!({"title": "Final", "version": 1}))
+        .send()
+        .await
+        .unwrap();
+    let changed: Value = response.json().await.unwrap();
+    assert_eq!(changed["version"], 2);
+}
+
+#[tokio::test]
 async fn stale_version_is_rejected_with_409_and_nothing_changes() {
     let app = spawn_app().await;
     let session = app.user("t7@example.com").await;
