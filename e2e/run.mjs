@@ -425,6 +425,8 @@ try {
   await step('sign out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Payday' }).waitFor();
+    // The button that had focus is gone with the signed-in layout: focus starts again at the new screen's main area.
+    await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.id), 'main'));
     assert.equal(await page.evaluate(() => localStorage.getItem('payday.session')), null);
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in to Payday' }).waitFor();

@@ -8,7 +8,7 @@ use crate::api::{Api, AuthBackend, load_config};
 use crate::dom::{View, document, dynamic, el, keyed, request_animation_frame, show, window};
 use crate::pages;
 use crate::route::{Route, Router, current_page, link, router};
-use crate::rx::{Memo, RwSignal, effect, spawn};
+use crate::rx::{Memo, RwSignal, effect, spawn, untrack};
 use crate::todo::{Filter, Sort};
 use crate::ui::{self, Ctx, ctx};
 
@@ -132,6 +132,22 @@ fn shell(api: Api) -> View {
             }
         },
     );
+
+    // Where keyboard focus goes when the part of the page that had it was replaced (focus left on <body>): a new
+    // screen starts at its main area; on the tasks page a filter link leads to the link now current.
+    let last_screen = std::cell::Cell::new(None::<Route>);
+    effect(move || {
+        router.route.with(|_| ());
+        let now = untrack(|| screen.get());
+        let same_screen = last_screen.replace(Some(now.clone())).as_ref() == Some(&now);
+        request_animation_frame(move || {
+            if same_screen {
+                ui::refocus(".filters [aria-current=page]");
+            } else {
+                ui::refocus("#main");
+            }
+        });
+    });
 
     View::List(vec![
         el("a")

@@ -11,7 +11,9 @@ use crate::dom::{El, View, dynamic, el, keyed, show_else};
 use crate::format;
 use crate::route::{Route, link};
 use crate::rx::{RwSignal, Signal, StoredValue, spawn};
-use crate::ui::{ctx, field, field_message, form_error, hint, input, label, submit_button};
+use crate::ui::{
+    ctx, field, field_message, form_error, hint, input, label, refocus, submit_button,
+};
 
 pub fn sign_in() -> View {
     let ctx = ctx();
@@ -55,6 +57,8 @@ pub fn sign_in() -> View {
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
+            // The button was disabled while busy, which dropped its focus: give it back.
+            refocus("main form [type=submit]");
         });
     };
     show_else(
@@ -155,6 +159,8 @@ pub fn sign_up() -> View {
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
+            // The button was disabled while busy, which dropped its focus: give it back.
+            refocus("main form [type=submit]");
         });
     };
     keyed(
@@ -251,6 +257,8 @@ fn confirm_email(
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
+            // The button was disabled while busy, which dropped its focus: give it back.
+            refocus("main form [type=submit]");
         });
     };
     let resend = move |_| {
@@ -268,6 +276,8 @@ fn confirm_email(
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);
+            // The button was disabled while busy, which dropped its focus: give it back.
+            refocus("main form [type=submit]");
         });
     };
     el("section")

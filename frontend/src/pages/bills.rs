@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use shared::budget::{Bill, DayOfMonth};
+use shared::budget::{Bill, DayOfMonth, Recurrence};
 use wasm_bindgen::JsValue;
 
 use crate::dom::{El, View, dynamic, each, el, show, target_value};
@@ -70,7 +70,11 @@ fn bill_row(
         el("p")
             .class("meta")
             .text(&describe_recurrence(bill.recurrence, today))
-            .child(next.map(|d| format!(" · next {}", date_near(d, today))))
+            // A one-off bill's description already names its date.
+            .child(
+                next.filter(|_| !matches!(bill.recurrence, Recurrence::Once { .. }))
+                    .map(|d| format!(" · next {}", date_near(d, today))),
+            )
             .child(bill.autopay.then_some(" · autopay"))
             .child(bill.category.as_ref().map(|c| format!(" · {c}"))),
         bill.amount,

@@ -243,6 +243,8 @@ pub fn summary(
                                 .class("danger")
                                 .on("click", move |_| {
                                     let undo = records.remove(id);
+                                    // The row is gone: on to the page's Add button.
+                                    refocus(&format!("[data-add=\"{}\"]", kind.prefix));
                                     spawn(async move {
                                         if let Err(e) =
                                             ctx.api.delete(&format!("{}/{id}", kind.path)).await
@@ -379,8 +381,9 @@ impl Editor {
         } = self;
         let noun = kind.noun;
         let is_edit = self.id.is_some();
+        let form_id = self.id("form");
         let submit = {
-            let on_done = on_done.clone();
+            let (on_done, form_id) = (on_done.clone(), form_id.clone());
             move |ev: Event| {
                 ev.prevent_default();
                 let mut problems = Vec::new();
@@ -400,11 +403,15 @@ impl Editor {
                     None => ("POST", kind.path.to_owned()),
                     Some(id) => ("PATCH", format!("{}/{id}", kind.path)),
                 };
-                let (records, on_done) = (records.clone(), on_done.clone());
+                let (records, on_done, form_id) =
+                    (records.clone(), on_done.clone(), form_id.clone());
                 let id = self.id;
                 spawn(async move {
                     let result = ctx.api.raw(method, &path, Some(body)).await;
                     busy.set(false);
+                    // The button was disabled while saving, which dropped its focus: give it back (a form that
+                    // closes on success hands focus to its Edit or Add button instead).
+                    refocus(&format!("#{form_id} [type=submit]"));
                     match (result.and_then(|(_, text)| records.upsert(text)), id) {
                         (Ok(()), _) => {
                             ctx.saved();
@@ -431,6 +438,7 @@ impl Editor {
         let (name_id, amount_id) = (self.id("name"), self.id("amount"));
         let escape = on_done.clone();
         el("form")
+            .id(&form_id)
             .class("card editor")
             .on("submit", submit)
             .flag("novalidate", true)

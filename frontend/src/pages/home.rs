@@ -235,7 +235,7 @@ pub fn home() -> View {
                         if payday.is_some() {
                             "Nothing due before payday. Add "
                         } else {
-                            "Nothing due this month. Add "
+                            "Nothing due before then. Add "
                         }
                         .to_owned()
                     })
@@ -292,9 +292,12 @@ pub fn home() -> View {
                 .child(el("h2").id("due-title").text_dyn(move || {
                     summary.with(|s| {
                         s.as_ref()
-                            .map(|s| match s.next_payday {
-                                Some(p) => format!("Due before {}", short_date(p)),
-                                None => "Due this month".to_owned(),
+                            .map(|s| {
+                                let until =
+                                    s.next_payday.or_else(|| s.periods.first().map(|p| p.end));
+                                until.map_or_else(String::new, |d| {
+                                    format!("Due before {}", short_date(d))
+                                })
                             })
                             .unwrap_or_default()
                     })
@@ -383,13 +386,17 @@ fn hero(summary: BudgetSummary) -> View {
             .attr("data-amount", &summary.set_aside_now.to_string())
             .text(&amount),
     );
-    let line = match summary.next_payday {
+    // Before the next payday; with no pay schedule, before the end of the one month-long period.
+    let until = summary
+        .next_payday
+        .or_else(|| summary.periods.first().map(|p| p.end));
+    let line = match until {
         Some(day) => line.text(" before ").child(
             el("time")
                 .attr("datetime", &day.to_string())
                 .text(&short_date(day)),
         ),
-        None => line.text(" for the bills due this month"),
+        None => line,
     };
     let listed = summary.periods.first().map_or(0, |p| p.bills.len());
     let sub = if listed == 0 {

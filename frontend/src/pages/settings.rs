@@ -108,6 +108,8 @@ pub fn settings() -> View {
                 }
             }
             busy.set(false);
+            // The button was disabled while saving, which dropped its focus: give it back.
+            refocus("#settings-save");
         });
     };
 
@@ -213,7 +215,8 @@ pub fn settings() -> View {
                         .child(
                             el("span").child(field(
                                 "balance",
-                                label("balance", "Current balance ")
+                                label("balance", "Current balance")
+                                    .child(el("span").text_dyn(move || format!(" ({}) ", currency.get())))
                                     .child(hint("(optional; enables the projection)")),
                                 input("balance", "text", &[("inputmode", "decimal")], balance),
                                 message("current_balance"),
@@ -223,6 +226,7 @@ pub fn settings() -> View {
                 .child(form_error(error))
                 .child(actions(
                     submit_button("primary")
+                        .id("settings-save")
                         .flag_dyn("disabled", move || {
                             busy.get() || current.with(Option::is_none)
                         })

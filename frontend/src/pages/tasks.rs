@@ -156,6 +156,8 @@ pub fn tasks() -> View {
         for task in tasks.get_untracked().into_iter().filter(Task::is_completed) {
             remove(ctx, tasks, task.id);
         }
+        // The button goes with the completed tasks.
+        refocus("#new-task");
     };
 
     let toolbar = el("div")
@@ -348,7 +350,7 @@ fn priority_select(id: &str, value: RwSignal<String>) -> El {
                     el("option")
                         .attr("value", p.as_str())
                         .flag_dyn("selected", move || value.get() == p.as_str())
-                        .text(p.as_str())
+                        .text(priority_label(p))
                 })
                 .into_iter()
                 .collect::<Vec<_>>(),
@@ -394,9 +396,12 @@ fn refresh(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
             Ok(latest) => tasks.update(|l| {
                 optimistic::upsert(l, latest);
             }),
-            Err(e) if e.status() == Some(404) => tasks.update(|l| {
-                optimistic::remove(l, id);
-            }),
+            Err(e) if e.status() == Some(404) => {
+                tasks.update(|l| {
+                    optimistic::remove(l, id);
+                });
+                refocus("#new-task");
+            }
             Err(e) => ctx.fail(&e),
         }
     });
@@ -714,4 +719,15 @@ fn details_form(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) ->
                 .class("hint")
                 .text(&format!("Currently due {}", date_near(d, today())))
         }))
+}
+
+/// A priority as the picker shows it ("High"); the value stays the wire name.
+fn priority_label(priority: Priority) -> &'static str {
+    match priority {
+        Priority::None => "None",
+        Priority::Low => "Low",
+        Priority::Medium => "Medium",
+        Priority::High => "High",
+        Priority::Urgent => "Urgent",
+    }
 }
