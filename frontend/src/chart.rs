@@ -71,7 +71,8 @@ pub fn layout(summary: &BudgetSummary) -> Option<Chart> {
         }
         let slot = (x1 - x0).max(1.0);
         let width = (slot * 0.3).min(36.0);
-        let gap = (slot - 2.0 * width) / 3.0;
+        // At the period's start, where its pay lands and the balance line steps up: the two lines agree.
+        let gap = 2.0_f64.min(slot * 0.05);
         for (i, (amount, income)) in [(p.income, true), (p.committed, false)]
             .into_iter()
             .enumerate()
@@ -182,6 +183,8 @@ mod tests {
             assert!((bar.y + bar.height - chart.zero_y).abs() < 1e-9);
         }
         assert!(chart.bars[2].x > chart.ticks[1].0);
+        // The income bar stands at its payday, where the balance line steps up.
+        assert!(chart.bars[2].x - chart.ticks[1].0 <= 2.0);
         // The taller committed bar of period 2 is taller than its income bar.
         assert!(chart.bars[3].height > chart.bars[2].height);
     }

@@ -150,6 +150,24 @@ pub fn currency_names() -> Option<impl Fn(&str) -> Option<String>> {
     Some(move |code: &str| of.call1(&names, &code.into()).ok()?.as_string())
 }
 
+/// The IANA time zones this browser knows (`Intl.supportedValuesOf("timeZone")`); empty where it cannot say.
+pub fn time_zones() -> Vec<String> {
+    let list = (|| {
+        let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let supported = js_sys::Reflect::get(&intl, &"supportedValuesOf".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        supported
+            .call1(&intl, &"timeZone".into())
+            .ok()?
+            .dyn_into::<js_sys::Array>()
+            .ok()
+    })();
+    list.map(|zones| zones.iter().filter_map(|z| z.as_string()).collect())
+        .unwrap_or_default()
+}
+
 /// The device's IANA time zone (`Europe/London`), if the browser says.
 pub fn device_time_zone() -> Option<String> {
     let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())

@@ -17,6 +17,7 @@ use crate::rx::{RwSignal, effect, spawn};
 use crate::ui::{
     actions, cancel_button, ctx, currency_names, decimals, device_time_zone, download, field,
     field_error, field_message, form_error, hint, input, label, money, refocus, submit_button,
+    time_zones,
 };
 
 pub fn settings() -> View {
@@ -199,8 +200,17 @@ pub fn settings() -> View {
                             el("span")
                                 .child(label("time-zone", "Time zone"))
                                 .child(
-                                    input("time-zone", "text", &[], zone)
+                                    input("time-zone", "text", &[("list", "time-zones")], zone)
                                         .attr("aria-describedby", "time-zone-error"),
+                                )
+                                // Suggestions as the name is typed: the zones this browser knows.
+                                .child(
+                                    el("datalist").id("time-zones").child(
+                                        time_zones()
+                                            .into_iter()
+                                            .map(|zone| el("option").attr("value", &zone))
+                                            .collect::<Vec<_>>(),
+                                    ),
                                 )
                                 .child(device_time_zone().map(|d| {
                                     let label = format!("Use this device's ({d})");
