@@ -22,17 +22,6 @@ async fn create(app: &TestApp, session: &Session, path: &str, body: Value) -> Va
     response.json().await.unwrap()
 }
 
-async fn get(app: &TestApp, session: &Session, path: &str) -> Value {
-    let response = app
-        .get(path)
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.json().await.unwrap()
-}
-
 async fn field_error(response: reqwest::Response, field: &str) {
     let body = assert_error(
         response,
@@ -75,12 +64,8 @@ async fn worked_example(app: &TestApp, session: &Session) -> Value {
         )
         .await;
     }
-    get(
-        app,
-        session,
-        "/api/v1/budget/summary?as_of=2025-11-20&periods=3",
-    )
-    .await
+    app.get_json(session, "/api/v1/budget/summary?as_of=2025-11-20&periods=3")
+        .await
 }
 
 #[tokio::test]
@@ -148,7 +133,9 @@ async fn marking_a_bill_paid_lowers_set_aside_and_unmarking_restores_it() {
         .await
         .unwrap();
     assert_eq!(marked.status(), StatusCode::OK);
-    let after = get(&app, &session, "/api/v1/budget/summary?as_of=2025-11-20").await;
+    let after = app
+        .get_json(&session, "/api/v1/budget/summary?as_of=2025-11-20")
+        .await;
     assert_eq!(after["set_aside_now"], 0);
     assert_eq!(after["periods"][0]["bills"][0]["status"], "paid");
     assert_eq!(after["periods"][0]["bills"][0]["amount_paid"], 29000);
@@ -162,8 +149,8 @@ async fn marking_a_bill_paid_lowers_set_aside_and_unmarking_restores_it() {
         .unwrap();
     assert_eq!(skipped.status(), StatusCode::OK);
     assert_eq!(
-        get(&app, &session, "/api/v1/budget/summary?as_of=2025-11-20").await["periods"][0]["bills"]
-            [0]["status"],
+        app.get_json(&session, "/api/v1/budget/summary?as_of=2025-11-20")
+            .await["periods"][0]["bills"][0]["status"],
         "skipped"
     );
 
@@ -177,7 +164,8 @@ async fn marking_a_bill_paid_lowers_set_aside_and_unmarking_restores_it() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        get(&app, &session, "/api/v1/budget/summary?as_of=2025-11-20").await["set_aside_now"],
+        app.get_json(&session, "/api/v1/budget/summary?as_of=2025-11-20")
+            .await["set_aside_now"],
         30000
     );
     assert_error(
@@ -258,9 +246,9 @@ async fn pay_schedules_crud_with_versions() {
     assert_eq!(created["days"], json!([15, "last"]));
     assert_eq!(created["version"], 1);
     let url = format!("/api/v1/pay-schedules/{}", created["id"].as_str().unwrap());
-    assert_eq!(get(&app, &session, &url).await, created);
+    assert_eq!(app.get_json(&session, &url).await, created);
     assert_eq!(
-        get(&app, &session, "/api/v1/pay-schedules").await,
+        app.get_json(&session, "/api/v1/pay-schedules").await,
         json!([created])
     );
 
@@ -357,7 +345,7 @@ async fn pay_schedule_bad_input_is_422_with_field_errors() {
         .await;
     }
     assert_eq!(
-        get(&app, &session, "/api/v1/pay-schedules").await,
+        app.get_json(&session, "/api/v1/pay-schedules").await,
         json!([]),
         "nothing was stored"
     );
@@ -370,7 +358,7 @@ async fn bills_crud_with_versions() {
     let created = create(&app, &session, "/api/v1/bills", json!({"name": "Phone", "amount": 4500, "category": "Utilities", "autopay": true, "recurrence": {"kind": "monthly", "day": 31}})).await;
     assert_eq!(created["recurrence"], json!({"kind": "monthly", "day": 31}));
     let url = format!("/api/v1/bills/{}", created["id"].as_str().unwrap());
-    assert_eq!(get(&app, &session, &url).await, created);
+    assert_eq!(app.get_json(&session, &url).await, created);
     let patched: Value = app
         .patch(&url)
         .bearer_auth(&session.token)
@@ -391,7 +379,7 @@ async fn bills_crud_with_versions() {
         (Some(5000), true, Some(2))
     );
     assert_eq!(
-        get(&app, &session, "/api/v1/bills")
+        app.get_json(&session, "/api/v1/bills")
             .await
             .as_array()
             .unwrap()
@@ -418,7 +406,7 @@ async fn bills_crud_with_versions() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    assert_eq!(get(&app, &session, "/api/v1/bills").await, json!([]));
+    assert_eq!(app.get_json(&session, "/api/v1/bills").await, json!([]));
 }
 
 #[tokio::test]
@@ -470,7 +458,7 @@ async fn bill_bad_input_is_422_with_field_errors() {
 async fn settings_validate_currency_time_zone_and_version() {
     let app = spawn_app().await;
     let session = app.user("b8@example.com").await;
-    let initial = get(&app, &session, "/api/v1/settings").await;
+    let initial = app.get_json(&session, "/api/v1/settings").await;
     assert_eq!(
         (
             initial["currency"].as_str(),
@@ -535,7 +523,7 @@ async fn settings_validate_currency_time_zone_and_version() {
         .unwrap();
     assert_eq!(cleared["current_balance"], Value::Null);
     assert_eq!(
-        get(&app, &session, "/api/v1/budget/summary").await["currency"],
+        app.get_json(&session, "/api/v1/budget/summary").await["currency"],
         "EUR"
     );
 }
@@ -560,13 +548,14 @@ async fn summary_query_is_validated_and_defaults_to_today() {
         )
         .await;
     }
-    let summary = get(&app, &session, "/api/v1/budget/summary").await;
+    let summary = app.get_json(&session, "/api/v1/budget/summary").await;
     let today = chrono::Utc::now().date_naive().to_string();
     assert_eq!(summary["as_of"], today.as_str());
     assert_eq!(summary["next_payday"], Value::Null, "no schedules yet");
     assert_eq!(summary["set_aside_now"], 0);
     assert_eq!(
-        get(&app, &session, "/api/v1/budget/summary?periods=26").await["periods"]
+        app.get_json(&session, "/api/v1/budget/summary?periods=26")
+            .await["periods"]
             .as_array()
             .unwrap()
             .len(),
@@ -629,13 +618,14 @@ async fn budget_records_are_scoped_to_their_owner() {
         .await
         .unwrap();
     assert_error(mark, StatusCode::NOT_FOUND, "not_found").await;
-    assert_eq!(get(&app, &bob, "/api/v1/bills").await, json!([]));
-    assert_eq!(get(&app, &bob, "/api/v1/pay-schedules").await, json!([]));
+    assert_eq!(app.get_json(&bob, "/api/v1/bills").await, json!([]));
+    assert_eq!(app.get_json(&bob, "/api/v1/pay-schedules").await, json!([]));
     assert_eq!(
-        get(&app, &bob, "/api/v1/budget/summary?as_of=2026-11-20").await["set_aside_now"],
+        app.get_json(&bob, "/api/v1/budget/summary?as_of=2026-11-20")
+            .await["set_aside_now"],
         0
     );
-    assert_eq!(get(&app, &alice, &bill_url).await["name"], "Rent");
+    assert_eq!(app.get_json(&alice, &bill_url).await["name"], "Rent");
 }
 
 #[tokio::test]
@@ -643,7 +633,7 @@ async fn export_and_account_deletion_include_budget_data() {
     let app = spawn_app().await;
     let session = app.user("b11@example.com").await;
     worked_example(&app, &session).await;
-    let bills = get(&app, &session, "/api/v1/bills").await;
+    let bills = app.get_json(&session, "/api/v1/bills").await;
     let rent = bills
         .as_array()
         .unwrap()
@@ -664,7 +654,7 @@ async fn export_and_account_deletion_include_budget_data() {
             .status(),
         StatusCode::OK
     );
-    let export = get(&app, &session, "/api/v1/export").await;
+    let export = app.get_json(&session, "/api/v1/export").await;
     assert_eq!(export["budget"]["settings"]["current_balance"], 50000);
     assert_eq!(
         export["budget"]["pay_schedules"].as_array().unwrap().len(),
@@ -715,7 +705,7 @@ async fn concurrent_creates_never_pass_the_pay_schedule_limit() {
             }
         }
     }
-    let stored = get(&app, &session, "/api/v1/pay-schedules").await;
+    let stored = app.get_json(&session, "/api/v1/pay-schedules").await;
     // The embedded store counts and inserts in one transaction: exactly the limit, never more.
     assert_eq!(created, 20);
     assert_eq!(stored.as_array().unwrap().len(), 20);
@@ -751,7 +741,7 @@ async fn marking_an_occurrence_of_a_deleted_bill_is_404_and_leaves_no_mark() {
             "{status}"
         );
     }
-    let export = get(&app, &session, "/api/v1/export").await;
+    let export = app.get_json(&session, "/api/v1/export").await;
     assert_eq!(export["budget"]["occurrences"], json!([]), "{export}");
 }
 
@@ -780,9 +770,9 @@ async fn bill_and_schedule_lists_reject_unknown_query_parameters_like_tasks() {
         );
     }
     // Without parameters both are still one bare array (the UI reads them that way).
-    assert!(get(&app, &session, "/api/v1/bills").await.is_array());
+    assert!(app.get_json(&session, "/api/v1/bills").await.is_array());
     assert!(
-        get(&app, &session, "/api/v1/pay-schedules")
+        app.get_json(&session, "/api/v1/pay-schedules")
             .await
             .is_array()
     );
@@ -805,7 +795,7 @@ async fn overdue_bills_are_counted_until_marked_and_marks_before_as_of_clear_the
     // Ten days on, today's and next week's occurrences have passed unpaid; the next one is due in the period.
     let as_of = today + chrono::TimeDelta::days(10);
     let summary_url = format!("/api/v1/budget/summary?as_of={as_of}&periods=1");
-    let summary = get(&app, &session, &summary_url).await;
+    let summary = app.get_json(&session, &summary_url).await;
     let listed: Vec<&str> = summary["periods"][0]["bills"]
         .as_array()
         .unwrap()
@@ -831,7 +821,7 @@ async fn overdue_bills_are_counted_until_marked_and_marks_before_as_of_clear_the
             .unwrap();
         assert_eq!(marked.status(), StatusCode::OK);
     }
-    let summary = get(&app, &session, &summary_url).await;
+    let summary = app.get_json(&session, &summary_url).await;
     assert_eq!(
         summary["set_aside_now"],
         all - 2000,

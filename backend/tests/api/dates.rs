@@ -136,15 +136,7 @@ async fn impossible_or_loose_dates_are_422_in_bodies_queries_and_paths() {
         }
     }
     // Nothing above was stored: the task list and the bill are as created.
-    let list: Value = app
-        .get("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&session, "/api/v1/tasks").await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 }
 
@@ -161,14 +153,8 @@ async fn the_first_and_last_supported_days_are_accepted_and_ordered() {
             .await;
     }
     let list: Value = app
-        .get("/api/v1/tasks?due_before=2200-12-31")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&session, "/api/v1/tasks?due_before=2200-12-31")
+        .await;
     let titles: Vec<&str> = list["items"]
         .as_array()
         .unwrap()

@@ -123,15 +123,7 @@ async fn oversized_body_is_413_json_and_nothing_is_stored() {
         .await
         .unwrap();
     assert_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
-    let list: Value = app
-        .get("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&session, "/api/v1/tasks").await;
     assert_eq!(list["items"], json!([]));
 }
 
@@ -357,15 +349,7 @@ async fn request_bodies_must_be_json_objects() {
             .unwrap();
         people_field_error(response, "body").await;
     }
-    let list: Value = app
-        .get("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&session, "/api/v1/tasks").await;
     assert_eq!(list["items"], json!([]));
 }
 

@@ -75,6 +75,18 @@ impl TestApp {
         self.client.delete(self.url(path))
     }
 
+    /// `GET path` as `session`, expecting 200; the body as JSON.
+    pub async fn get_json(&self, session: &Session, path: &str) -> Value {
+        let response = self
+            .get(path)
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        response.json().await.unwrap()
+    }
+
     pub async fn register(&self, email: &str, password: &str) -> Response {
         self.post("/api/v1/auth/register")
             .json(&json!({"email": email, "password": password}))

@@ -28,15 +28,7 @@ async fn create_returns_201_with_location_and_the_task() {
     assert_eq!(task["version"], 1);
     assert_eq!(task["completed_at"], Value::Null);
 
-    let fetched: Value = app
-        .get(&location)
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let fetched: Value = app.get_json(&session, &location).await;
     assert_eq!(fetched, task);
 }
 
@@ -53,15 +45,7 @@ async fn list_orders_by_due_date_then_creation_and_pages_with_a_cursor() {
         app.create_task(&session, json!({"title": title, "due_on": due}))
             .await;
     }
-    let page: Value = app
-        .get("/api/v1/tasks?limit=3")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&session, "/api/v1/tasks?limit=3").await;
     let titles: Vec<&str> = page["items"]
         .as_array()
         .unwrap()
@@ -150,26 +134,10 @@ async fn limit_is_capped_at_100_and_zero_is_rejected() {
         app.create_task(&session, json!({"title": format!("task {i}")}))
             .await;
     }
-    let page: Value = app
-        .get("/api/v1/tasks?limit=1000")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&session, "/api/v1/tasks?limit=1000").await;
     assert_eq!(page["items"].as_array().unwrap().len(), 100);
     assert!(page["next_cursor"].is_string());
-    let default: Value = app
-        .get("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let default: Value = app.get_json(&session, "/api/v1/tasks").await;
     assert_eq!(default["items"].as_array().unwrap().len(), 50);
     let zero = app
         .get("/api/v1/tasks?limit=0")
@@ -303,15 +271,7 @@ async fn stale_version_is_rejected_with_409_and_nothing_changes() {
         .await
         .unwrap();
     assert_error(stale_delete, StatusCode::CONFLICT, "version_conflict").await;
-    let current: Value = app
-        .get(&url)
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current: Value = app.get_json(&session, &url).await;
     assert_eq!(current["title"], "First");
     assert_eq!(current["version"], 2);
 }
@@ -429,26 +389,10 @@ async fn another_user_cannot_see_change_or_delete_a_task() {
         "not_found",
     )
     .await;
-    let bobs: Value = app
-        .get("/api/v1/tasks")
-        .bearer_auth(&bob.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bobs: Value = app.get_json(&bob, "/api/v1/tasks").await;
     assert_eq!(bobs["items"], json!([]));
 
-    let still: Value = app
-        .get(&url)
-        .bearer_auth(&alice.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let still: Value = app.get_json(&alice, &url).await;
     assert_eq!(still["title"], "Alice's secret");
     assert_eq!(still["version"], 1);
 }
