@@ -36,12 +36,7 @@ async fn deleting_the_account_removes_it_and_its_data() {
     app.create_task(&session, json!({"title": "soon gone"}))
         .await;
     assert_eq!(
-        app.delete("/api/v1/me")
-            .bearer_auth(&session.token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.delete_account(&session).await.status(),
         StatusCode::NO_CONTENT
     );
 
@@ -59,12 +54,7 @@ async fn deleting_the_account_removes_it_and_its_data() {
         "unauthorized",
     )
     .await;
-    let refresh = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": session.refresh}))
-        .send()
-        .await
-        .unwrap();
+    let refresh = app.refresh(&session.refresh).await;
     assert_error(refresh, StatusCode::UNAUTHORIZED, "unauthorized").await;
     // The address can be used again.
     assert_eq!(
@@ -81,12 +71,7 @@ async fn a_deleted_accounts_access_token_stops_working_at_once() {
     let session = app.user("leaving@example.com").await;
     // Used once before deletion, so the token sits in the verified-token cache.
     app.create_task(&session, json!({"title": "before"})).await;
-    let deleted = app
-        .delete("/api/v1/me")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap();
+    let deleted = app.delete_account(&session).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
 
     let me = app
@@ -104,12 +89,7 @@ async fn a_deleted_accounts_access_token_stops_working_at_once() {
         .await
         .unwrap();
     assert_error(create, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    let refresh = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": session.refresh}))
-        .send()
-        .await
-        .unwrap();
+    let refresh = app.refresh(&session.refresh).await;
     assert_error(refresh, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
@@ -118,12 +98,7 @@ async fn a_deleted_accounts_token_stays_refused_after_a_restart() {
     // A second app over the same data directory is the server after a restart: its token cache is empty.
     let app = spawn_app().await;
     let session = app.user("restart@example.com").await;
-    let deleted = app
-        .delete("/api/v1/me")
-        .bearer_auth(&session.token)
-        .send()
-        .await
-        .unwrap();
+    let deleted = app.delete_account(&session).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
 
     let fresh = spawn_with({

@@ -121,12 +121,7 @@ async fn responses_with_tokens_are_not_stored_by_caches() {
     assert_eq!(login.status(), StatusCode::OK);
     assert_eq!(login.headers()["cache-control"], "no-store");
     let tokens: Value = login.json().await.unwrap();
-    let refresh = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": tokens["refresh_token"]}))
-        .send()
-        .await
-        .unwrap();
+    let refresh = app.refresh(tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(refresh.status(), StatusCode::OK);
     assert_eq!(refresh.headers()["cache-control"], "no-store");
 }
@@ -328,15 +323,7 @@ async fn wrong_passwords_from_elsewhere_do_not_lock_the_owner_out() {
 async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_session() {
     let app = spawn_app().await;
     let session = app.user("rot@example.com").await;
-    let first: Value = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": session.refresh}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first: Value = app.refresh(&session.refresh).await.json().await.unwrap();
     let second_refresh = first["refresh_token"].as_str().unwrap();
     assert_ne!(second_refresh, session.refresh);
     assert_eq!(
@@ -347,19 +334,9 @@ async fn refresh_rotates_and_a_reused_refresh_token_revokes_the_session() {
     );
 
     // Replaying the spent token is refused and kills the rotated one too.
-    let replay = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": session.refresh}))
-        .send()
-        .await
-        .unwrap();
+    let replay = app.refresh(&session.refresh).await;
     assert_error(replay, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    let after = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": second_refresh}))
-        .send()
-        .await
-        .unwrap();
+    let after = app.refresh(second_refresh).await;
     assert_error(after, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
@@ -374,12 +351,7 @@ async fn logout_revokes_the_refresh_token() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    let refresh = app
-        .post("/api/v1/auth/refresh")
-        .json(&json!({"refresh_token": session.refresh}))
-        .send()
-        .await
-        .unwrap();
+    let refresh = app.refresh(&session.refresh).await;
     assert_error(refresh, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 

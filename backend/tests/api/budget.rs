@@ -664,12 +664,7 @@ async fn export_and_account_deletion_include_budget_data() {
     assert_eq!(export["budget"]["occurrences"].as_array().unwrap().len(), 1);
 
     assert_eq!(
-        app.delete("/api/v1/me")
-            .bearer_auth(&session.token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.delete_account(&session).await.status(),
         StatusCode::NO_CONTENT
     );
     // The budget records go with the account (store contract `export_and_delete_account_cover_everything_of_one_user`

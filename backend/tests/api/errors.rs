@@ -27,56 +27,40 @@ async fn wrong_method_is_405_json() {
     .await;
 }
 
+/// A body that is not JSON text as sent: the wrong content type, or compressed (`identity` is no encoding at all).
 #[tokio::test]
-async fn wrong_content_type_is_415_json() {
+async fn wrong_content_type_or_a_compressed_body_is_415_json() {
     let app = spawn_app().await;
     let session = app.user("e1@example.com").await;
-    let response = app
-        .post("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .header("content-type", "text/plain")
-        .body(r#"{"title":"x"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_error(
-        response,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn a_compressed_body_is_415_not_malformed() {
-    let app = spawn_app().await;
-    let session = app.user("e1z@example.com").await;
-    let response = app
-        .post("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .header("content-type", "application/json")
-        .header("content-encoding", "gzip")
-        .body(vec![0x1f, 0x8b, 0x08, 0x00])
-        .send()
-        .await
-        .unwrap();
-    assert_error(
-        response,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
-    )
-    .await;
-    // `identity` is no encoding at all.
-    let response = app
-        .post("/api/v1/tasks")
-        .bearer_auth(&session.token)
-        .header("content-type", "application/json")
-        .header("content-encoding", "identity")
-        .body(r#"{"title":"plain"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
+    let send = |content_type: &'static str, encoding: Option<&'static str>, body: Vec<u8>| {
+        let mut request = app
+            .post("/api/v1/tasks")
+            .bearer_auth(&session.token)
+            .header("content-type", content_type);
+        if let Some(encoding) = encoding {
+            request = request.header("content-encoding", encoding);
+        }
+        async move { request.body(body).send().await.unwrap() }
+    };
+    let json = br#"{"title":"x"}"#.to_vec();
+    for (content_type, encoding, body) in [
+        ("text/plain", None, json.clone()),
+        (
+            "application/json",
+            Some("gzip"),
+            vec![0x1f, 0x8b, 0x08, 0x00],
+        ),
+        ("application/json", Some("br"), json.clone()),
+    ] {
+        assert_error(
+            send(content_type, encoding, body).await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        )
+        .await;
+    }
+    let plain = send("application/json", Some("identity"), json).await;
+    assert_eq!(plain.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]

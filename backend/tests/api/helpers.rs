@@ -87,6 +87,24 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// `POST /auth/refresh` with `refresh_token`.
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post("/api/v1/auth/refresh")
+            .json(&json!({ "refresh_token": refresh_token }))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// `DELETE /me` as `session`.
+    pub async fn delete_account(&self, session: &Session) -> Response {
+        self.delete("/api/v1/me")
+            .bearer_auth(&session.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn register(&self, email: &str, password: &str) -> Response {
         self.post("/api/v1/auth/register")
             .json(&json!({"email": email, "password": password}))
