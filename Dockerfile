@@ -47,13 +47,7 @@ RUN apt-get update \
  && cargo install trunk --locked --version 0.21.14 \
  && cargo install wasm-bindgen-cli --version 0.2.130
 COPY --from=planner /app/recipe.json recipe.json
-# The same unstable-on-stable options as scripts/build-ui.sh (std rebuilt small, panics trap), so the cooked
-# dependencies match the UI build below.
-ENV RUSTC_BOOTSTRAP=1 \
-    CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options"
-RUN rustup component add rust-src \
- && cargo chef cook --profile wasm-release --locked --target wasm32-unknown-unknown --package frontend --recipe-path recipe.json
+RUN cargo chef cook --profile wasm-release --locked --target wasm32-unknown-unknown --package frontend --recipe-path recipe.json
 COPY . .
 RUN bash scripts/build-ui.sh
 

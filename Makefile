@@ -4,12 +4,19 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test lint fmt check-wasm bench
+.PHONY: run run-release test lint fmt check-wasm bench
 
-## run: build the web UI, then start Payday at http://127.0.0.1:3000 (embedded store in ./data, local sign-in)
+## run: build the web UI, then start Payday at http://127.0.0.1:3000 (embedded store in ./data, local sign-in).
+## The server is the dev build `make test` also makes (its CPU-bound crates are optimised in Cargo.toml), not the
+## release profile: a first run on 2 cores saves ~20 min. `make run-release` for the deployed profile.
 run:
 	bash scripts/build-ui.sh
-	$(CARGO) run --release -p backend --bin server -- --static-dir frontend/dist
+	@printf '\033[1;34m==> cargo run -p backend --bin server (dev profile; the first build takes ~10 min)\033[0m\n' >&2
+	$(CARGO) run --locked -p backend --bin server -- --static-dir frontend/dist
+
+run-release:
+	bash scripts/build-ui.sh
+	$(CARGO) run --release --locked -p backend --bin server -- --static-dir frontend/dist
 
 ## test: every test suite (unit, API over real HTTP, store contract, crash safety)
 test:

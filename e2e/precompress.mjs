@@ -3,7 +3,7 @@
 // (the source of the "Web UI" table in docs/benchmarks.md). Usage: node precompress.mjs <dist> [--enforce-budget]
 // Over the brotli budget it warns; with --enforce-budget (or UI_ENFORCE_BUDGET=1, the default in
 // scripts/build-ui.sh) it fails. The budget is a ratchet at the size reached (docs/benchmarks.md, "Web UI"), so the
-// bundle cannot grow unnoticed; UI_BUDGET_KB overrides it. Issue 4's goal of 120 kB is reported beside it.
+// bundle cannot grow unnoticed; UI_BUDGET_KB overrides it. Issue 16's goal of 200 kB is reported beside it.
 import { readdirSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
@@ -46,8 +46,8 @@ for (const r of rows) console.log(`| \`${r.file}\` | ${kb(r.raw)} | ${kb(r.gz)} 
 console.log(`| **Total** | **${kb(total.raw)}** | **${kb(total.gz)}** | **${kb(total.br)}** |`);
 writeFileSync(join(dist, '..', 'dist-sizes.json'), JSON.stringify({ rows, total }, null, 2));
 // Lower it when the bundle shrinks; raising it needs a reason in docs/benchmarks.md.
-const BUDGET_KB = 119;
-const GOAL_KB = 120;
+const BUDGET_KB = 135; // provisional: set from the stable (no build-std) build in docs/benchmarks.md
+const GOAL_KB = 200;
 const budget = Number(process.env.UI_BUDGET_KB || BUDGET_KB) * 1024;
 if (total.br > budget) {
   console.error(`${enforce ? 'error' : 'warning'}: brotli total ${kb(total.br)} kB is over the ${kb(budget)} kB budget`);

@@ -32,14 +32,8 @@ fi
 export PATH="$PWD/e2e/node_modules/.bin:$PATH"
 wasm-opt --version | grep -q 'version 132' || die "wasm-opt 132 not found in e2e/node_modules"
 
-# Smaller wasm (docs/benchmarks.md, "Web UI"): the standard library is rebuilt with the wasm-release profile, and a
-# panic is a bare trap instead of formatting its message and location (the profile already aborts). Both are
-# unstable cargo/rustc options, enabled on the stable toolchain for this one build with RUSTC_BOOTSTRAP and
-# scoped to the wasm target; host builds and `cargo test` never see them. Needs the rust-src component.
-rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
-export RUSTC_BOOTSTRAP=1
-export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=immediate-abort -Zunstable-options"
+# Stable Rust only: no RUSTC_BOOTSTRAP, no -Z options (a rebuilt std needs crates a fresh cargo cache lacks, and
+# the next toolchain may break it). Size comes from the wasm-release profile and wasm-opt -Oz (docs/benchmarks.md).
 log "trunk build --release (frontend/dist)"
 (cd frontend && trunk build --release --locked)
 log "minify the JS glue (terser) and update its integrity hash"
