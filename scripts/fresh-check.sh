@@ -12,6 +12,8 @@
 #   FRESH_DIR=DIR        work there instead of a new temporary folder (must not exist or be empty)
 #   FRESH_KEEP=1         keep the folder afterwards (default: removed on success, kept on failure)
 #   FRESH_PHASES="run test"   which README commands to run, in order (add "lint" for what .ci/run adds)
+#   FRESH_CARGO_HOME=DIR use this CARGO_HOME instead of a new one; it must hold no registry and no installed tools
+#                        (on a brand-new machine, ~/.cargo: the check then also warms the developer's cache)
 #   FRESH_RUN_TIMEOUT=SECONDS  how long `make run` may take to answer (default 5400)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +36,11 @@ report() {
 # The new user's environment: a rustup toolchain and nothing cargo installed. Only rustup's own proxies are put on
 # PATH, so tools installed in the developer's ~/.cargo/bin (trunk, wasm-bindgen, cfn-guard) cannot leak in.
 rustup_bin=$(dirname "$(rustup which cargo 2>/dev/null || command -v cargo)")
-export CARGO_HOME="$dir/cargo-home"
+export CARGO_HOME="${FRESH_CARGO_HOME:-$dir/cargo-home}"
+if [[ -n "${FRESH_CARGO_HOME:-}" ]]; then
+  [[ ! -e "$CARGO_HOME/registry" && ! -e "$CARGO_HOME/.crates.toml" ]] ||
+    die "FRESH_CARGO_HOME=$CARGO_HOME is not empty (it has a registry or cargo-installed tools)"
+fi
 mkdir -p "$CARGO_HOME/bin" "$dir/toolchain-bin"
 for tool in cargo rustc rustup rustfmt cargo-fmt cargo-clippy clippy-driver rustdoc; do
   src=$(command -v "$tool" 2>/dev/null || true)
