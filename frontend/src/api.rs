@@ -6,21 +6,24 @@
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
-use serde::Serialize;
+use leptos::prelude::{
+    Effect, Get, GetUntracked, GetValue, LocalStorage, RwSignal, Set, SetValue, StoredValue,
+    set_timeout, window,
+};
+use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use shared::ApiError;
 use shared::auth::{LoginRequest, RefreshRequest, RegisterRequest, TokenResponse};
-use shared::wire::{self, FromJson};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::dom::{set_timeout, window};
 use crate::format;
-use crate::rx::{RwSignal, StoredValue, effect, spawn};
 
 pub mod cognito;
 
 /// `/config.json`, written by the server so one build runs anywhere.
-#[derive(Debug, Clone, PartialEq, FromJson)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RuntimeConfig {
     /// Prefix for API calls; empty means the page's own origin.
     #[serde(default)]
@@ -30,7 +33,8 @@ pub struct RuntimeConfig {
 }
 
 /// `{"mode": "local"}` or `{"mode": "cognito", "region": …, "client_id": …, "user_pool_id"?, "endpoint"?}`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(try_from = "AuthConfigWire")]
 pub enum AuthConfig {
     #[default]
     Local,
@@ -46,7 +50,7 @@ pub enum AuthConfig {
 }
 
 /// [`AuthConfig`] as written: one flat object, checked against `mode`.
-#[derive(FromJson)]
+#[derive(Deserialize)]
 struct AuthConfigWire {
     mode: String,
     region: Option<String>,
@@ -57,15 +61,16 @@ struct AuthConfigWire {
     endpoint: String,
 }
 
-impl FromJson for AuthConfig {
-    fn from_json(value: &wire::Value) -> Option<Self> {
-        let wire = AuthConfigWire::from_json(value)?;
-        Some(match wire.mode.as_str() {
+impl TryFrom<AuthConfigWire> for AuthConfig {
+    type Error = &'static str;
+
+    fn try_from(wire: AuthConfigWire) -> Result<Self, Self::Error> {
+        Ok(match wire.mode.as_str() {
             "local" => AuthConfig::Local,
             "cognito" => AuthConfig::Cognito {
-                region: wire.region?,
+                region: wire.region.ok_or("cognito mode needs a region")?,
                 user_pool_id: wire.user_pool_id,
-                client_id: wire.client_id?,
+                client_id: wire.client_id.ok_or("cognito mode needs a client_id")?,
                 endpoint: wire.endpoint,
             },
             _ => AuthConfig::Unsupported,
@@ -80,7 +85,7 @@ pub async fn load_config() -> RuntimeConfig {
         auth: AuthConfig::Local,
     };
     match fetch("GET", "/config.json", None, None).await {
-        Ok((200, body)) => wire::from_str(&body).unwrap_or(default),
+        Ok((200, body)) => serde_json::from_str(&body).unwrap_or(default),
         _ => default,
     }
 }
@@ -188,7 +193,7 @@ fn field_label(path: &str) -> String {
 }
 
 /// A signed-in session as kept in localStorage.
-#[derive(Debug, Clone, PartialEq, Serialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub access_token: String,
     pub refresh_token: String,
@@ -213,7 +218,7 @@ impl Session {
 
     pub fn load() -> Option<Session> {
         let raw = storage()?.get_item(SESSION_KEY).ok()??;
-        wire::from_str(&raw)
+        serde_json::from_str(&raw).ok()
     }
 
     pub fn save(session: Option<&Session>) {
@@ -424,7 +429,7 @@ pub struct Api {
     /// Set when the session ended on its own (refresh refused), to tell the user why they see the sign-in page.
     pub ended: RwSignal<Option<String>>,
     /// The refresh in flight, shared by every caller that needs it (a browser-only value, hence local storage).
-    refreshing: StoredValue<Option<Refreshing>>,
+    refreshing: StoredValue<Option<Refreshing>, LocalStorage>,
 }
 
 impl Api {
@@ -434,7 +439,7 @@ impl Api {
             auth: StoredValue::new(auth),
             session: RwSignal::new(Session::load()),
             ended: RwSignal::new(None),
-            refreshing: StoredValue::new(None),
+            refreshing: StoredValue::new_local(None),
         }
     }
 
@@ -442,7 +447,7 @@ impl Api {
     /// token shortly before it expires even when the page is idle.
     pub fn watch_session(&self) {
         let session = self.session;
-        effect(move || Session::save(session.get().as_ref()));
+        Effect::new(move |_| Session::save(session.get().as_ref()));
         let on_storage = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
             let stored = Session::load();
             if stored != session.get_untracked() {
@@ -454,16 +459,16 @@ impl Api {
             .ok();
         on_storage.forget();
         let api = *self;
-        effect(move || {
+        Effect::new(move |_| {
             let Some(current) = session.get() else { return };
             let delay = (current.expires_at - REFRESH_MARGIN_MS - now_ms()).max(0.0) + 1000.0;
             set_timeout(
                 move || {
-                    spawn(async move {
+                    spawn_local(async move {
                         let _ = api.token(None).await;
                     })
                 },
-                delay.min(f64::from(i32::MAX)) as i32,
+                std::time::Duration::from_millis(delay.min(f64::from(i32::MAX)) as u64),
             );
         });
     }
@@ -563,11 +568,11 @@ impl Api {
         check(status, text)
     }
 
-    pub async fn get<T: FromJson>(&self, path: &str) -> Result<T, UiError> {
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, UiError> {
         json(self.raw("GET", path, None).await?)
     }
 
-    pub async fn post<B: Serialize, T: FromJson>(
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -575,7 +580,7 @@ impl Api {
         json(self.raw("POST", path, Some(to_json(body))).await?)
     }
 
-    pub async fn patch<B: Serialize, T: FromJson>(
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
         &self,
         path: &str,
         body: &B,
@@ -583,7 +588,11 @@ impl Api {
         json(self.raw("PATCH", path, Some(to_json(body))).await?)
     }
 
-    pub async fn put<B: Serialize, T: FromJson>(&self, path: &str, body: &B) -> Result<T, UiError> {
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, UiError> {
         json(self.raw("PUT", path, Some(to_json(body))).await?)
     }
 
@@ -610,9 +619,9 @@ pub fn to_json<B: Serialize>(body: &B) -> String {
 }
 
 /// A response body as `T` (an empty body reads as `null`).
-pub fn json<T: FromJson>((_, text): (u16, String)) -> Result<T, UiError> {
+pub fn json<T: DeserializeOwned>((_, text): (u16, String)) -> Result<T, UiError> {
     let text = if text.is_empty() { "null" } else { &text };
-    wire::from_str(text).ok_or(UiError::Decode)
+    serde_json::from_str(text).map_err(|_| UiError::Decode)
 }
 
 /// 2xx passes; anything else becomes an [`UiError::Api`] decoded from the body.
@@ -620,7 +629,7 @@ fn check(status: u16, text: String) -> Result<(u16, String), UiError> {
     if (200..300).contains(&status) {
         return Ok((status, text));
     }
-    let error = wire::from_str::<ApiError>(&text).unwrap_or_else(|| ApiError {
+    let error = serde_json::from_str::<ApiError>(&text).unwrap_or_else(|_| ApiError {
         code: "http_error".into(),
         message: String::new(),
         request_id: None,
@@ -772,19 +781,21 @@ mod tests {
     #[test]
     fn config_defaults_and_unknown_modes_are_understood() {
         let local: RuntimeConfig =
-            wire::from_str(r#"{"api_base_url":"","auth":{"mode":"local"}}"#).unwrap();
+            serde_json::from_str::<RuntimeConfig>(r#"{"api_base_url":"","auth":{"mode":"local"}}"#)
+                .unwrap();
         assert_eq!(local.auth, AuthConfig::Local);
         assert!(AuthBackend::from_config(&local).unwrap().checks_passwords());
-        let future: RuntimeConfig =
-            wire::from_str(r#"{"api_base_url":"https://api.example.com","auth":{"mode":"saml"}}"#)
-                .unwrap();
+        let future: RuntimeConfig = serde_json::from_str::<RuntimeConfig>(
+            r#"{"api_base_url":"https://api.example.com","auth":{"mode":"saml"}}"#,
+        )
+        .unwrap();
         assert_eq!(future.auth, AuthConfig::Unsupported);
         assert!(AuthBackend::from_config(&future).is_err());
     }
 
     #[test]
     fn cognito_config_picks_the_cognito_backend() {
-        let config: RuntimeConfig = wire::from_str(
+        let config: RuntimeConfig = serde_json::from_str::<RuntimeConfig>(
             r#"{"api_base_url":"","auth":{"mode":"cognito","region":"eu-west-1",
                 "user_pool_id":"eu-west-1_abc","client_id":"c1","endpoint":"http://127.0.0.1:5000/"}}"#,
         )
@@ -794,9 +805,10 @@ mod tests {
         };
         assert_eq!(pool.endpoint, "http://127.0.0.1:5000/");
         assert_eq!(pool.client_id, "c1");
-        let incomplete: RuntimeConfig =
-            wire::from_str(r#"{"auth":{"mode":"cognito","region":"eu-west-1","client_id":""}}"#)
-                .unwrap();
+        let incomplete: RuntimeConfig = serde_json::from_str::<RuntimeConfig>(
+            r#"{"auth":{"mode":"cognito","region":"eu-west-1","client_id":""}}"#,
+        )
+        .unwrap();
         assert!(AuthBackend::from_config(&incomplete).is_err());
     }
 

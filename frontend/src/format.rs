@@ -182,9 +182,9 @@ pub fn normalize_email(email: &str) -> String {
     lower(email.trim())
 }
 
-/// A date field's value (`2025-11-28`), read like the API's dates ([`shared::wire::parse_date`]).
+/// A date field's value (`2025-11-28`), read like the API's dates ([`shared::validate::read_date`]).
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
-    shared::wire::parse_date(input)
+    shared::validate::read_date(input)
 }
 
 /// `v` rounded to one decimal (`12.5`, `-3`), for SVG coordinates. Integer formatting only: Rust's float

@@ -1,20 +1,18 @@
-//! Small browser-side helpers and shared components: money in the user's locale, today's date, the app-wide
-//! notice (errors from rolled-back changes), and the pieces of every form — label, bound input, field error
-//! messages, the actions row. (What the bills and pay-schedules pages share is in `pages/editor.rs`.)
-
-use std::rc::Rc;
+//! Small browser-side helpers and shared components: the app context ([`Ctx`]), money in the user's locale,
+//! today's date, and the pieces of every form — field and form error messages, the loading placeholder. (What the
+//! bills and pay-schedules pages share is in `pages/editor.rs`.)
 
 use chrono::NaiveDate;
+use leptos::prelude::*;
 use shared::Money;
 use shared::budget::Settings;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Api, UiError};
-use crate::dom::{El, View, document, dynamic, el};
 use crate::format;
-use crate::rx::{RwSignal, Signal};
 
-/// App-wide state (`Copy`: every part lives in the reactive arena); [`ctx`] returns it.
+/// App-wide state, provided as context by the shell (`Copy`: every part lives in the reactive arena, so event
+/// handlers and tasks capture it by value); [`ctx`] returns it.
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub api: Api,
@@ -42,21 +40,21 @@ impl Ctx {
             self.notice.set(None);
         }
     }
+
+    /// Today in the user's time zone from Settings, the day the server's summary counts from; the device's day
+    /// until the settings have loaded (or if this browser does not know the zone). Not tracked.
+    pub fn today(&self) -> NaiveDate {
+        let zone = self
+            .settings
+            .with_untracked(|s| s.as_ref().map(|s| s.time_zone.clone()));
+        today_in(zone.as_deref())
+    }
 }
 
-thread_local! {
-    static CTX: std::cell::Cell<Option<Ctx>> = const { std::cell::Cell::new(None) };
-}
-
-/// Makes `ctx` the app's context (once, when the shell starts).
-pub fn provide(ctx: Ctx) {
-    CTX.set(Some(ctx));
-}
-
-/// The app's context ([`provide`] must have run).
+/// The app's context, provided by the shell (`app.rs`). Call it while a component is built (not from an event
+/// handler or a task) and keep the `Copy` value.
 pub fn ctx() -> Ctx {
-    CTX.get()
-        .unwrap_or_else(|| unreachable!("ui::provide runs first"))
+    expect_context::<Ctx>()
 }
 
 /// Decimal places of `currency` (2 when unknown).
@@ -97,22 +95,17 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// Today in the user's time zone from Settings, the day the server's summary counts from; the device's day until
-/// the settings have loaded (or if this browser does not know the zone).
-pub fn today() -> NaiveDate {
+/// Today in the IANA time zone `zone` (the device's day when `None` or unknown to this browser).
+pub fn today_in(zone: Option<&str>) -> NaiveDate {
     let now = js_sys::Date::new_0();
-    let zone = ctx()
-        .settings
-        .with_untracked(|s| s.as_ref().map(|s| s.time_zone.clone()));
-    zone.and_then(|zone| day_in(&now, &zone))
-        .unwrap_or_else(|| {
-            NaiveDate::from_ymd_opt(
-                now.get_full_year() as i32,
-                now.get_month() + 1,
-                now.get_date(),
-            )
-            .unwrap_or_default()
-        })
+    zone.and_then(|zone| day_in(&now, zone)).unwrap_or_else(|| {
+        NaiveDate::from_ymd_opt(
+            now.get_full_year() as i32,
+            now.get_month() + 1,
+            now.get_date(),
+        )
+        .unwrap_or_default()
+    })
 }
 
 /// The calendar day of `at` in the IANA time zone `zone`, by the browser's time zone data.
@@ -177,73 +170,38 @@ pub fn device_time_zone() -> Option<String> {
         .as_string()
 }
 
-/// A field's error message, linked to the input by id (`aria-describedby="<id>-error"`).
-pub fn field_error(id: &str, message: Signal<Option<String>>) -> El {
-    el("p")
-        .class("field-error")
-        .id(&format!("{id}-error"))
-        .attr("role", "alert")
-        .flag_dyn("hidden", move || message.get().is_none())
-        .text_dyn(move || message.get().unwrap_or_default())
-}
-
-/// `<label for="<id>">` with `text`.
-pub fn label(id: &str, text: &str) -> El {
-    el("label").attr("for", id).text(text)
+/// A field's error message, linked to its input by id: give the input `aria-describedby="<id>-error"`.
+#[component]
+pub fn FieldError(
+    #[prop(into)] id: String,
+    #[prop(into)] message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <p
+            class="field-error"
+            id=format!("{id}-error")
+            role="alert"
+            hidden=move || message.with(Option::is_none)
+        >
+            {move || message.get().unwrap_or_default()}
+        </p>
+    }
 }
 
 /// A grey aside inside a label ("(optional)").
-pub fn hint(text: &str) -> El {
-    el("span").class("hint").text(text)
-}
-
-/// An `<input>` bound to `value`: `id`, `type`, then `attrs` in order (`("required", "")` for a flag).
-pub fn input(id: &str, kind: &str, attrs: &[(&str, &str)], value: RwSignal<String>) -> El {
-    let mut input = el("input").id(id).attr("type", kind);
-    for (name, value) in attrs {
-        input = input.attr(name, value);
-    }
-    input.bind_value(value)
-}
-
-/// The usual form field: its label, the control (given `aria-describedby="<id>-error"`) and its error message.
-pub fn field(id: &str, label: El, control: El, message: Signal<Option<String>>) -> View {
-    let error_id = format!("{id}-error");
-    View::List(vec![
-        label.into(),
-        control.attr("aria-describedby", &error_id).into(),
-        field_error(id, message).into(),
-    ])
-}
-
-/// A submit button of `class` ("primary", "danger").
-pub fn submit_button(class: &str) -> El {
-    el("button").attr("type", "submit").class(class)
-}
-
-/// A Cancel button that calls `cancel`.
-pub fn cancel_button(cancel: Rc<dyn Fn()>) -> El {
-    el("button")
-        .attr("type", "button")
-        .on("click", move |_| cancel())
-        .text("Cancel")
-}
-
-/// A form's row of buttons: `submit`, then `other` (a Cancel button, a status).
-pub fn actions(submit: El, other: El) -> El {
-    el("div").class("actions").child(submit).child(other)
+#[component]
+pub fn Hint(text: &'static str) -> impl IntoView {
+    view! { <span class="hint">{text}</span> }
 }
 
 /// A form-level error message.
-pub fn form_error(error: RwSignal<Option<UiError>>) -> View {
-    dynamic(move || {
-        error.get().map(|e| {
-            el("p")
-                .class("form-error")
-                .attr("role", "alert")
-                .text(&e.message())
-        })
-    })
+#[component]
+pub fn FormError(error: RwSignal<Option<UiError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .map(|e| view! { <p class="form-error" role="alert">{e.message()}</p> })
+    }
 }
 
 /// The error for `field` — the server's, or one the form found itself.
@@ -286,17 +244,17 @@ pub fn refocus(selector: &str) {
 }
 
 /// A loading placeholder with a screen-reader status.
-pub fn loading(what: &str) -> El {
-    el("p")
-        .class("loading")
-        .attr("role", "status")
-        .attr("aria-live", "polite")
-        .text(&format!("Loading {what}…"))
+#[component]
+pub fn Loading(what: &'static str) -> impl IntoView {
+    view! {
+        <p class="loading" role="status" aria-live="polite">
+            {format!("Loading {what}…")}
+        </p>
+    }
 }
 
 /// Saves `text` as a file download (the data export).
 pub fn download(filename: &str, text: &str, mime: &str) -> Option<()> {
-    use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::wire::FromJson;
 use crate::{FieldErrors, validate};
 
 pub const PASSWORD_MIN: usize = 8;
@@ -123,7 +122,7 @@ pub struct RefreshRequest {
 }
 
 /// Tokens returned by login and refresh. The refresh token rotates: each one works once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
@@ -135,7 +134,7 @@ pub struct TokenResponse {
 }
 
 /// The signed-in user (`GET /api/v1/me`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// The token's `sub`.

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::wire::FromJson;
 use serde::{Deserialize, Serialize};
 
 /// The JSON body of every error response: `{code, message, request_id, fields?}`.
@@ -10,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// `code` is stable and machine-readable (`validation_failed`, `not_found`, …); `message` is for people;
 /// `request_id` matches the `x-request-id` header and the server's log line; `fields` maps a JSON field path to
 /// what is wrong with it (only on 422).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: String,

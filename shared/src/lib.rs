@@ -2,7 +2,7 @@
 //! pure domain logic (the pay-period / set-aside engine lives in [`budget`]).
 //!
 //! Dependency rule: this crate must build for `wasm32-unknown-unknown`, so it depends on serde, chrono and uuid
-//! (and its own `shared-derive` macro) only — never on tokio, axum, database drivers or the AWS SDK. It has no I/O and no clock: "today" is always an
+//! only — never on tokio, axum, database drivers or the AWS SDK. It has no I/O and no clock: "today" is always an
 //! input.
 
 pub mod account;
@@ -11,10 +11,6 @@ pub mod budget;
 pub mod error;
 pub mod tasks;
 pub mod validate;
-pub mod wire;
-
-// Lets `#[derive(FromJson)]` name `::shared::wire` inside this crate too.
-extern crate self as shared;
 
 pub use error::{ApiError, FieldErrors};
 
@@ -22,7 +18,7 @@ pub use error::{ApiError, FieldErrors};
 pub type Money = i64;
 
 /// A page of results with an opaque cursor for the next page (`None` on the last page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, wire::FromJson)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,

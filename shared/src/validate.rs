@@ -54,7 +54,7 @@ where
 /// The first and last years a date the API accepts may have. Payday plans bills and paychecks around today, so
 /// 1900–2200 leaves room for any real due date or pay anchor while keeping every date four digits long: dates then
 /// order the same as text (the embedded store's indexes compare them as text) and read back in the web UI
-/// ([`crate::wire::parse_date`], years 0000–9999). Dates the API computes (a summary's periods) may run past 2200.
+/// (years 0000–9999). Dates the API computes (a summary's periods) may run past 2200.
 pub const DATE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// The field error for a date that is not strict `YYYY-MM-DD` within [`DATE_YEARS`].
@@ -63,7 +63,20 @@ pub const DATE_MESSAGE: &str = "must be a date like 2026-12-01";
 /// Reads a date as the API accepts it: exactly `YYYY-MM-DD` (no sign, spaces or single-digit parts), a real
 /// calendar day, year within [`DATE_YEARS`]. Every date in a request body, query string or path goes through here.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    crate::wire::parse_date(text).filter(|date| DATE_YEARS.contains(&date.year()))
+    read_date(text).filter(|date| DATE_YEARS.contains(&date.year()))
+}
+
+/// A real calendar day written exactly `YYYY-MM-DD` (any four-digit year): the shape is checked here, since
+/// chrono's `%Y-%m-%d` also takes signs, longer years and single-digit months; chrono does the calendar.
+pub fn read_date(text: &str) -> Option<NaiveDate> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape_ok
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// `deserialize_with` for a required date field: [`parse_date`], else the error [`DATE_MESSAGE`].

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use super::calendar::{DAY_MESSAGE, DayOfMonth, Pattern, month_index};
 use super::{CATEGORY_MAX, NAME_MAX, check_amount};
-use crate::wire::FromJson;
 use crate::{FieldErrors, Money, validate};
 
 /// How a bill recurs. On the wire: an object tagged by `kind`, e.g. `{"kind":"monthly","day":"last"}`.
@@ -15,8 +14,9 @@ use crate::{FieldErrors, Money, validate};
 /// `ends_on`). Quarterly bills fall every three months on the anchor's day of month. A monthly, quarterly or yearly
 /// day the month lacks falls on that month's last day (Feb 31 is Feb 28/29). Bills have no weekend rule.
 ///
-/// `Deserialize` and `FromJson` are written out below (same wire format and errors as serde's derive would give):
-/// serde's derive for an internally tagged enum buffers the whole object first, which cost the web UI 12 kB of wasm.
+/// `Deserialize` is written out below (same wire format and errors as serde's derive would give): serde's derive
+/// for an internally tagged enum buffers the whole object first through its `Content` type, and reads `date`,
+/// `anchor` and `day` only as strings from it; the flat wire struct reads every field with its own rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -45,7 +45,7 @@ pub enum Recurrence {
 }
 
 /// A [`Recurrence`] as it arrives: one flat object, every variant's fields optional, checked against `kind`.
-#[derive(Deserialize, FromJson)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RecurrenceWire {
     kind: RecurrenceKind,
@@ -55,7 +55,7 @@ struct RecurrenceWire {
     month: Option<u8>,
 }
 
-#[derive(Clone, Copy, Deserialize, FromJson)]
+#[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum RecurrenceKind {
     Once,
@@ -177,12 +177,6 @@ fn optional_request_recurrence<'de, D: serde::Deserializer<'de>>(
     request_recurrence(deserializer).map(Some)
 }
 
-impl FromJson for Recurrence {
-    fn from_json(value: &crate::wire::Value) -> Option<Self> {
-        RecurrenceWire::from_json(value)?.into_recurrence().ok()
-    }
-}
-
 impl Recurrence {
     /// `true` for recurrences rarer than any pay frequency (quarterly, yearly): the ones the engine smooths into a
     /// per-paycheck reserve.
@@ -244,7 +238,7 @@ impl Recurrence {
 }
 
 /// A bill as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bill {
     pub id: Uuid,

@@ -111,15 +111,6 @@ impl<'de> Deserialize<'de> for DayOfMonth {
     }
 }
 
-impl crate::wire::FromJson for DayOfMonth {
-    fn from_json(value: &crate::wire::Value) -> Option<Self> {
-        match value {
-            crate::wire::Value::String(last) if last == "last" => Some(DayOfMonth::Last),
-            number => u8::from_json(number).map(DayOfMonth::Day),
-        }
-    }
-}
-
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for DayOfMonth {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {

@@ -32,7 +32,6 @@ use uuid::Uuid;
 use super::calendar::add_months;
 use super::{Bill, OccurrenceMark, OccurrenceStatus, PaySchedule};
 use crate::Money;
-use crate::wire::FromJson;
 
 /// The most pay periods a summary covers (about a year of bi-weekly pay).
 pub const MAX_PERIODS: u32 = 26;
@@ -57,7 +56,7 @@ pub struct SummaryInput<'a> {
 }
 
 /// `GET /api/v1/budget/summary` response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BudgetSummary {
     pub as_of: NaiveDate,
@@ -80,7 +79,7 @@ pub struct BudgetSummary {
 }
 
 /// One pay period `[start, end)`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Period {
     pub start: NaiveDate,
@@ -99,7 +98,7 @@ pub struct Period {
     pub left_over: Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Paycheck {
     pub schedule_id: Uuid,
@@ -109,7 +108,7 @@ pub struct Paycheck {
 }
 
 /// One occurrence of a bill inside a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BillDue {
     pub bill_id: Uuid,
@@ -124,7 +123,7 @@ pub struct BillDue {
     pub category: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BalancePoint {
     pub date: NaiveDate,
@@ -132,7 +131,7 @@ pub struct BalancePoint {
 }
 
 /// How much to put aside from each paycheck so a quarterly or yearly bill is covered when due.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reserve {
     pub bill_id: Uuid,

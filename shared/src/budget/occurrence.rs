@@ -6,12 +6,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{Bill, check_amount};
-use crate::wire::FromJson;
 use crate::{FieldErrors, Money};
 
 /// Where one occurrence of a bill stands. Marks only ever store `paid` or `skipped`; `due` is what the summary shows
 /// for an unmarked occurrence.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OccurrenceStatus {
@@ -22,7 +21,7 @@ pub enum OccurrenceStatus {
 }
 
 /// A stored mark on one occurrence (bill id + due date).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OccurrenceMark {
     pub bill_id: Uuid,

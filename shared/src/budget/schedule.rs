@@ -6,11 +6,10 @@ use uuid::Uuid;
 
 use super::calendar::{self, DAY_MESSAGE, DayOfMonth, Pattern};
 use super::{NAME_MAX, check_amount};
-use crate::wire::FromJson;
 use crate::{FieldErrors, Money, validate};
 
 /// How often a schedule pays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Frequency {
@@ -48,7 +47,7 @@ impl Frequency {
 }
 
 /// What happens to a payday that falls on a Saturday or Sunday. Public holidays are not modelled.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WeekendRule {
@@ -74,7 +73,7 @@ impl WeekendRule {
 
 /// A pay schedule as the API returns it. Exactly the fields its `frequency` uses are set: `anchor_date` for
 /// weekly and bi-weekly, `days` for semi-monthly, `day` for monthly.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaySchedule {
     pub id: Uuid,

@@ -4,14 +4,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{MAX_AMOUNT, currency};
-use crate::wire::FromJson;
 use crate::{FieldErrors, Money, validate};
 
 /// Longest time-zone name accepted; IANA names are far shorter.
 pub const TIME_ZONE_MAX: usize = 64;
 
 /// A user's budget settings as the API returns them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromJson)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// ISO 4217 code, upper case (`USD`). All amounts are minor units of it.
