@@ -5,7 +5,8 @@
 //
 // Env: BASE_URL (the server), CHROMIUM (default /usr/bin/chromium), OUT (default ../test-output).
 import { chromium } from 'playwright-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 
@@ -64,6 +65,14 @@ async function eventually(check, ms = STEP_TIMEOUT) {
       await page.waitForTimeout(100); // a polling interval, not a wait for something to happen
     }
   }
+}
+
+// axe-core's engine, injected into the page for the accessibility checks.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axeViolations(where) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${where}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -396,6 +405,35 @@ try {
     await nav('Before payday').click();
     await page.getByTestId('lowest-point').waitFor();
     await shot('home-projection');
+  });
+
+  await step('every main screen in light and dark, desktop and phone: screenshots, and axe-core finds no violations', async () => {
+    const screens = [
+      ['home', 'Before payday', () => setAside.waitFor()],
+      ['tasks', 'Tasks', () => items.first().waitFor()],
+      ['bills', 'Bills', () => page.getByTestId('bill').first().waitFor()],
+      ['pay', 'Pay', () => page.getByTestId('schedule').first().waitFor()],
+      ['settings', 'Settings', () => page.getByRole('button', { name: 'Save settings' }).waitFor()],
+    ];
+    const sizes = [['desktop', { width: 1100, height: 900 }], ['phone', { width: 390, height: 844 }]];
+    const violations = [];
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [size, viewport] of sizes) {
+        await page.setViewportSize(viewport);
+        for (const [name, link, ready] of screens) {
+          // On a phone the menu may wrap, but the same links are there.
+          await nav(link).click();
+          await ready();
+          await shot(`screen-${name}-${scheme}-${size}`);
+          violations.push(...(await axeViolations(`${name} ${scheme} ${size}`)));
+        }
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    console.log(`       ${screens.length * 4} screen states checked with axe-core ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('axe-core/package.json'), 'utf8')).version}`);
+    assert.deepEqual(violations, [], 'axe-core violations');
   });
 
   await step('reload and stay signed in', async () => {
