@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::cognito::NOT_CONFIRMED;
-use crate::api::{SignedUp, UiError};
+use crate::api::{Api, Session, SignedUp, UiError};
 use crate::format;
 use crate::ui::{FieldError, FormError, Hint, ctx, field_message, refocus};
 
@@ -72,10 +72,7 @@ fn SignInForm(
         busy.set(true);
         spawn_local(async move {
             match api.auth().sign_in(&typed_email, &typed_password).await {
-                Ok(session) => {
-                    api.ended.set(None);
-                    api.session.set(Some(session));
-                }
+                Ok(session) => signed_in(api, session),
                 Err(e) if e.is(NOT_CONFIRMED) => confirming.set(true),
                 Err(e) => error.set(Some(e)),
             }
@@ -222,11 +219,6 @@ fn ConfirmEmail(
     let local = RwSignal::new(Problems::new());
     let busy = RwSignal::new(false);
     let sent = RwSignal::new(None::<String>);
-    let intro = match &destination {
-        Some(to) => format!("We sent a code to {to}. Enter it to confirm your e-mail address."),
-        None => "Your e-mail address is not confirmed yet. Enter the code we e-mailed you, or send a new one."
-            .to_owned(),
-    };
     let account = StoredValue::new((email, password));
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -244,17 +236,8 @@ fn ConfirmEmail(
         busy.set(true);
         let (email, password) = account.get_value();
         spawn_local(async move {
-            let auth = api.auth();
-            let signed_in = match auth.confirm(&email, &typed).await {
-                Ok(()) => auth.sign_in(&email, &password).await,
-                Err(e) => Err(e),
-            };
-            match signed_in {
-                Ok(session) => {
-                    api.ended.set(None);
-                    api.session.set(Some(session));
-                }
-                Err(e) => error.set(Some(e)),
+            if let Err(e) = confirm_and_sign_in(api, &email, &password, &typed).await {
+                error.set(Some(e));
             }
             busy.set(false);
             refocus_submit();
@@ -267,6 +250,7 @@ fn ConfirmEmail(
         let (email, _) = account.get_value();
         spawn_local(async move {
             match api.auth().resend_code(&email).await {
+                // The pool says where the code went (masked); else it went to the address typed.
                 Ok(to) => sent.set(Some(format!(
                     "We sent a new code to {}.",
                     to.unwrap_or(email)
@@ -280,19 +264,9 @@ fn ConfirmEmail(
     view! {
         <section class="auth page">
             <h1>"Check your e-mail"</h1>
-            <p class="lede">{intro}</p>
+            <p class="lede">{intro(destination.as_deref())}</p>
             <form on:submit=submit novalidate>
-                <label for="code">"Confirmation code"</label>
-                <input
-                    id="code"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="one-time-code"
-                    required
-                    bind:value=code
-                    aria-describedby="code-error"
-                />
-                <FieldError id="code" message=field_message(error, local, "code") />
+                <CodeField code message=field_message(error, local, "code") />
                 <FormError error />
                 {move || sent.get().map(|text| view! { <p role="status">{text}</p> })}
                 <BusyButton busy idle="Confirm and sign in" working="Confirming…" />
@@ -307,6 +281,53 @@ fn ConfirmEmail(
                 </button>
             </p>
         </section>
+    }
+}
+
+/// What the code form says first: where the code went (just signed up), or that the address still needs it.
+fn intro(destination: Option<&str>) -> String {
+    match destination {
+        Some(to) => format!("We sent a code to {to}. Enter it to confirm your e-mail address."),
+        None => "Your e-mail address is not confirmed yet. Enter the code we e-mailed you, or send a new one."
+            .to_owned(),
+    }
+}
+
+/// Confirms the e-mail address with `code`, then signs in with the password just typed.
+async fn confirm_and_sign_in(
+    api: Api,
+    email: &str,
+    password: &str,
+    code: &str,
+) -> Result<(), UiError> {
+    let auth = api.auth();
+    auth.confirm(email, code).await?;
+    let session = auth.sign_in(email, password).await?;
+    signed_in(api, session);
+    Ok(())
+}
+
+/// Starts the session; the "session ended" message is out of date now.
+fn signed_in(api: Api, session: Session) {
+    api.ended.set(None);
+    api.session.set(Some(session));
+}
+
+/// The confirmation code field: `one-time-code` lets the browser offer the code from the e-mail.
+#[component]
+fn CodeField(code: RwSignal<String>, message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <label for="code">"Confirmation code"</label>
+        <input
+            id="code"
+            type="text"
+            inputmode="numeric"
+            autocomplete="one-time-code"
+            required
+            bind:value=code
+            aria-describedby="code-error"
+        />
+        <FieldError id="code" message />
     }
 }
 

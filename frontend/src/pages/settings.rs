@@ -12,7 +12,7 @@ use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
 use crate::api::UiError;
 use crate::format::{decimal, parse_amount};
 use crate::ui::{
-    FieldError, FormError, Hint, ctx, currency_names, decimals, device_time_zone, download,
+    Ctx, FieldError, FormError, Hint, ctx, currency_names, decimals, device_time_zone, download,
     field_message, money, refocus, time_zones,
 };
 
@@ -75,6 +75,29 @@ fn settings_change(
     Err(problems)
 }
 
+/// Saves `change` into the app's settings. On a conflict (changed elsewhere meanwhile) the stored settings are
+/// reloaded first, so the form shows what is saved now when the error says why.
+async fn save(ctx: Ctx, change: &UpdateSettings) -> Result<(), UiError> {
+    match ctx
+        .api
+        .patch::<_, Settings>("/api/v1/settings", change)
+        .await
+    {
+        Ok(s) => {
+            ctx.settings.set(Some(s));
+            Ok(())
+        }
+        Err(e) => {
+            if e.status() == Some(409)
+                && let Ok(latest) = ctx.api.get::<Settings>("/api/v1/settings").await
+            {
+                ctx.settings.set(Some(latest));
+            }
+            Err(e)
+        }
+    }
+}
+
 /// The budget form: currency, time zone, balance; saved with the record's version (a conflict reloads it).
 #[component]
 fn BudgetForm() -> impl IntoView {
@@ -88,8 +111,9 @@ fn BudgetForm() -> impl IntoView {
     let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
 
-    // Fill the form from the stored settings (again after a save or a conflict reload).
-    Effect::new(move |_| {
+    // Fill the form from the stored settings (again after a save or a conflict reload). Once now as well, so the
+    // first paint shows them rather than empty fields until the effect's first run.
+    let fill = move || {
         if let Some(s) = current.get() {
             currency.set(s.currency.clone());
             zone.set(s.time_zone.clone());
@@ -99,7 +123,9 @@ fn BudgetForm() -> impl IntoView {
                     .unwrap_or_default(),
             );
         }
-    });
+    };
+    untrack(fill);
+    Effect::new(move |_| fill());
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -123,19 +149,9 @@ fn BudgetForm() -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            match ctx.api.patch::<_, Settings>("/api/v1/settings", &change).await {
-                Ok(s) => {
-                    current.set(Some(s));
-                    saved.set(true);
-                }
-                Err(e) => {
-                    if e.status() == Some(409)
-                        && let Ok(latest) = ctx.api.get::<Settings>("/api/v1/settings").await
-                    {
-                        current.set(Some(latest));
-                    }
-                    error.set(Some(e));
-                }
+            match save(ctx, &change).await {
+                Ok(()) => saved.set(true),
+                Err(e) => error.set(Some(e)),
             }
             busy.set(false);
             // The button was disabled while saving, which dropped its focus: give it back once it is enabled
@@ -157,18 +173,26 @@ fn BudgetForm() -> impl IntoView {
                 <BalanceField balance currency message=message("current_balance") />
             </div>
             <FormError error />
-            <div class="actions">
-                <button
-                    type="submit"
-                    class="primary"
-                    id="settings-save"
-                    disabled=move || busy.get() || current.with(Option::is_none)
-                >
-                    "Save settings"
-                </button>
-                <span role="status">{move || if saved.get() { "Saved." } else { "" }}</span>
-            </div>
+            <SaveRow busy saved loaded=Signal::derive(move || current.with(Option::is_some)) />
         </form>
+    }
+}
+
+/// Save (disabled while saving and until the settings have loaded), and the "Saved." status beside it.
+#[component]
+fn SaveRow(busy: RwSignal<bool>, saved: RwSignal<bool>, loaded: Signal<bool>) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button
+                type="submit"
+                class="primary"
+                id="settings-save"
+                disabled=move || busy.get() || !loaded.get()
+            >
+                "Save settings"
+            </button>
+            <span role="status">{move || if saved.get() { "Saved." } else { "" }}</span>
+        </div>
     }
 }
 
@@ -436,7 +460,9 @@ mod tests {
     #[test]
     fn problems_are_named_by_field() {
         let base = stored("USD", None);
-        let problems = settings_change(&base, "XYZ", "UTC", "abc").err().unwrap_or_default();
+        let problems = settings_change(&base, "XYZ", "UTC", "abc")
+            .err()
+            .unwrap_or_default();
         let fields: Vec<_> = problems.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, ["currency", "current_balance"]);
     }
