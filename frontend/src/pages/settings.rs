@@ -335,6 +335,9 @@ fn ExportData() -> impl IntoView {
 #[component]
 fn DeleteAccount() -> impl IntoView {
     let deleting = RwSignal::new(false);
+    // Kept while the question is closed and opened again, as the page always has (the text typed, the last error).
+    let confirm_text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<UiError>);
     // Closing the question gives focus back to the button that asked it (once it is back in the page).
     let stop = Callback::new(move |()| {
         deleting.set(false);
@@ -358,19 +361,22 @@ fn DeleteAccount() -> impl IntoView {
                     }
                 }
             >
-                <ConfirmDelete stop />
+                <ConfirmDelete confirm_text error stop />
             </Show>
         </div>
     }
 }
 
-/// "Type delete to confirm": the field has focus when it opens; Escape or Cancel closes it (`stop`).
+/// "Type delete to confirm": the field has focus when it opens; Escape or Cancel closes it (`stop`). Once the
+/// account is gone the session ends, saying why on the sign-in page.
 #[component]
-fn ConfirmDelete(stop: Callback<()>) -> impl IntoView {
+fn ConfirmDelete(
+    confirm_text: RwSignal<String>,
+    error: RwSignal<Option<UiError>>,
+    stop: Callback<()>,
+) -> impl IntoView {
     let ctx = ctx();
     let navigate = use_navigate();
-    let confirm_text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<UiError>);
     let field = NodeRef::<leptos::html::Input>::new();
     field.on_load(|input| {
         request_animation_frame(move || drop(input.focus()));
@@ -378,7 +384,7 @@ fn ConfirmDelete(stop: Callback<()>) -> impl IntoView {
     let confirmed = move || confirm_text.with(|t| t.trim() == "delete");
     let delete = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if !confirm_text.with_untracked(|t| t.trim() == "delete") {
+        if !untrack(confirmed) {
             return;
         }
         let navigate = navigate.clone();
