@@ -1,7 +1,475 @@
-//! Settings (placeholder while the page is ported).
+//! *Settings*: currency, time zone and current balance (PATCH with the record's version), the data export, and
+//! deleting the account (typed confirmation).
+
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+use shared::Money;
+use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
+
+use crate::api::UiError;
+use crate::format::{decimal, parse_amount};
+use crate::ui::{
+    Ctx, FieldError, FormError, Hint, ctx, currency_names, decimals, device_time_zone, download,
+    field_message, money, refocus, time_zones,
+};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    view! { <section class="page"><h1>"Settings"</h1></section> }
+    view! {
+        <section class="page" aria-labelledby="settings-title">
+            <h1 id="settings-title">"Settings"</h1>
+            <BudgetForm />
+            <ExportData />
+            <DeleteAccount />
+        </section>
+    }
+}
+
+/// Field errors the form found itself, by field name (shown before the server's).
+type Problems = Vec<(String, String)>;
+
+/// The change the budget form asks for, from the stored settings `base` and what is typed; or what is wrong.
+fn settings_change(
+    base: &Settings,
+    currency: &str,
+    zone: &str,
+    balance: &str,
+) -> Result<UpdateSettings, Problems> {
+    let code = currency.trim().to_ascii_uppercase();
+    let mut problems = Vec::new();
+    if !shared::budget::is_currency(&code) {
+        problems.push((
+            "currency".to_owned(),
+            "choose a currency from the list".to_owned(),
+        ));
+    }
+    // The balance is sent only when it was edited. An untouched balance keeps its minor units, like every other
+    // amount, when the currency changes (the note under the picker says so); read in the new currency's decimals
+    // it would be rescaled (¥1,500,000 → KWD 1,500,000.000) or refused.
+    let shown = base
+        .current_balance
+        .map(|b| decimal(b, decimals(&base.currency)))
+        .unwrap_or_default();
+    let parsed = if balance.trim() == shown {
+        Ok(None)
+    } else if balance.trim().is_empty() {
+        Ok(Some(None))
+    } else {
+        parse_amount(balance, decimals(&code), true).map(|b| Some(Some(b)))
+    };
+    match parsed {
+        Err(m) => problems.push(("current_balance".to_owned(), m)),
+        Ok(current_balance) if problems.is_empty() => {
+            return Ok(UpdateSettings {
+                currency: Some(code),
+                time_zone: Some(zone.trim().to_owned()),
+                current_balance,
+                version: Some(base.version),
+            });
+        }
+        Ok(_) => {}
+    }
+    Err(problems)
+}
+
+/// Saves `change` into the app's settings. On a conflict (changed elsewhere meanwhile) the stored settings are
+/// reloaded first, so the form shows what is saved now when the error says why.
+async fn save(ctx: Ctx, change: &UpdateSettings) -> Result<(), UiError> {
+    match ctx
+        .api
+        .patch::<_, Settings>("/api/v1/settings", change)
+        .await
+    {
+        Ok(s) => {
+            ctx.settings.set(Some(s));
+            Ok(())
+        }
+        Err(e) => {
+            if e.status() == Some(409)
+                && let Ok(latest) = ctx.api.get::<Settings>("/api/v1/settings").await
+            {
+                ctx.settings.set(Some(latest));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The budget form: currency, time zone, balance; saved with the record's version (a conflict reloads it).
+#[component]
+fn BudgetForm() -> impl IntoView {
+    let ctx = ctx();
+    let current = ctx.settings;
+    let currency = RwSignal::new(String::new());
+    let zone = RwSignal::new(String::new());
+    let balance = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<UiError>);
+    let local = RwSignal::new(Problems::new());
+    let saved = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+
+    // Fill the form from the stored settings (again after a save or a conflict reload). Once now as well, so the
+    // first paint shows them rather than empty fields until the effect's first run.
+    let fill = move || {
+        if let Some(s) = current.get() {
+            currency.set(s.currency.clone());
+            zone.set(s.time_zone.clone());
+            balance.set(
+                s.current_balance
+                    .map(|b| decimal(b, decimals(&s.currency)))
+                    .unwrap_or_default(),
+            );
+        }
+    };
+    untrack(fill);
+    Effect::new(move |_| fill());
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let Some(base) = current.get_untracked() else {
+            return;
+        };
+        let checked = currency.with_untracked(|c| {
+            zone.with_untracked(|z| balance.with_untracked(|b| settings_change(&base, c, z, b)))
+        });
+        error.set(None);
+        let change = match checked {
+            Ok(change) => {
+                local.set(Vec::new());
+                change
+            }
+            Err(problems) => {
+                local.set(problems);
+                return;
+            }
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match save(ctx, &change).await {
+                Ok(()) => saved.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+            // The button was disabled while saving, which dropped its focus: give it back once it is enabled
+            // again (the DOM follows the signal on the next tick).
+            request_animation_frame(|| refocus("#settings-save"));
+        });
+    };
+    let message = move |name: &'static str| field_message(error, local, name);
+
+    view! {
+        <form class="card" on:submit=submit novalidate aria-label="Budget settings">
+            <h2>"Budget"</h2>
+            <div class="grid">
+                <span>
+                    <CurrencyField currency message=message("currency") />
+                    <CurrencyNote current chosen=currency />
+                </span>
+                <TimeZoneField zone message=message("time_zone") />
+                <BalanceField balance currency message=message("current_balance") />
+            </div>
+            <FormError error />
+            <SaveRow busy saved loaded=Signal::derive(move || current.with(Option::is_some)) />
+        </form>
+    }
+}
+
+/// Save (disabled while saving and until the settings have loaded), and the "Saved." status beside it.
+#[component]
+fn SaveRow(busy: RwSignal<bool>, saved: RwSignal<bool>, loaded: Signal<bool>) -> impl IntoView {
+    view! {
+        <div class="actions">
+            <button
+                type="submit"
+                class="primary"
+                id="settings-save"
+                disabled=move || busy.get() || !loaded.get()
+            >
+                "Save settings"
+            </button>
+            <span role="status">{move || if saved.get() { "Saved." } else { "" }}</span>
+        </div>
+    }
+}
+
+/// The currency picker: every ISO 4217 code, named in the user's language by the browser ("USD — US Dollar").
+#[component]
+fn CurrencyField(currency: RwSignal<String>, message: Signal<Option<String>>) -> impl IntoView {
+    let names = currency_names();
+    let options = CURRENCIES
+        .iter()
+        .map(|&(code, _)| {
+            let text = match names.as_ref().and_then(|names| names(code)) {
+                Some(name) if name != code => format!("{code} — {name}"),
+                _ => code.to_owned(),
+            };
+            view! { <option value=code selected=move || currency.with(|c| c == code)>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <label for="currency">"Currency"</label>
+        // The property too: after a pick, browsers stop following the `selected` attributes (a reload after a 409).
+        <select
+            id="currency"
+            aria-describedby="currency-error"
+            on:change=move |ev| currency.set(event_target_value(&ev))
+            prop:value=move || currency.get()
+        >
+            {options}
+        </select>
+        <FieldError id="currency" message />
+    }
+}
+
+/// Said before saving a currency with other minor units than the saved one (USD to JPY): amounts are stored in
+/// the smallest unit and are not converted, so $1.00 would read ¥100.
+#[component]
+fn CurrencyNote(current: RwSignal<Option<Settings>>, chosen: RwSignal<String>) -> impl IntoView {
+    let note = Memo::new(move |_| {
+        let saved = current.with(|s| s.as_ref().map(|s| s.currency.clone()))?;
+        let chosen = chosen.get();
+        let (from, to) = (decimals(&saved), decimals(&chosen));
+        (from != to && shared::budget::is_currency(&chosen)).then(|| {
+            let one: Money = 10_i64.pow(u32::from(from));
+            format!(
+                "Amounts are not converted: they keep their smallest units, so {} would read {}. \
+                 Change the currency before adding amounts, or check them after.",
+                money(one, &saved),
+                money(one, &chosen)
+            )
+        })
+    });
+    view! {
+        <p class="hint" id="currency-note" role="status" hidden=move || note.with(Option::is_none)>
+            {move || note.get().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// The time zone, typed with suggestions (the zones this browser knows), or this device's in one click.
+#[component]
+fn TimeZoneField(zone: RwSignal<String>, message: Signal<Option<String>>) -> impl IntoView {
+    let suggestions = time_zones()
+        .into_iter()
+        .map(|zone| view! { <option value=zone></option> })
+        .collect_view();
+    let use_device = device_time_zone().map(|device| {
+        let label = format!("Use this device's ({device})");
+        view! {
+            <button type="button" class="link" on:click=move |_| zone.set(device.clone())>
+                {label}
+            </button>
+        }
+    });
+    view! {
+        <span>
+            <label for="time-zone">"Time zone"</label>
+            <input
+                id="time-zone"
+                type="text"
+                list="time-zones"
+                bind:value=zone
+                aria-describedby="time-zone-error"
+            />
+            <datalist id="time-zones">{suggestions}</datalist>
+            {use_device}
+            <FieldError id="time-zone" message />
+        </span>
+    }
+}
+
+/// The current balance, in the chosen currency (optional: it enables the projection).
+#[component]
+fn BalanceField(
+    balance: RwSignal<String>,
+    currency: RwSignal<String>,
+    message: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <span>
+            <label for="balance">
+                "Current balance"
+                <span>{move || format!(" ({}) ", currency.get())}</span>
+                <Hint text="(optional; enables the projection)" />
+            </label>
+            <input
+                id="balance"
+                type="text"
+                inputmode="decimal"
+                bind:value=balance
+                aria-describedby="balance-error"
+            />
+            <FieldError id="balance" message />
+        </span>
+    }
+}
+
+/// Downloads everything Payday holds about the user as one JSON file.
+#[component]
+fn ExportData() -> impl IntoView {
+    let ctx = ctx();
+    let export = move |_| {
+        spawn_local(async move {
+            match ctx.api.raw("GET", "/api/v1/export", None).await {
+                Ok((_, body)) => {
+                    download("payday-export.json", &body, "application/json");
+                }
+                Err(e) => ctx.fail(&e),
+            }
+        });
+    };
+    view! {
+        <div class="card">
+            <h2>"Your data"</h2>
+            <p>"Download everything Payday holds about you as one JSON file."</p>
+            <button type="button" on:click=export>"Export data"</button>
+        </div>
+    }
+}
+
+/// The danger zone: a button that opens the typed confirmation.
+#[component]
+fn DeleteAccount() -> impl IntoView {
+    let deleting = RwSignal::new(false);
+    // Kept while the question is closed and opened again, as the page always has (the text typed, the last error).
+    let confirm_text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<UiError>);
+    // Closing the question gives focus back to the button that asked it (once it is back in the page).
+    let stop = Callback::new(move |()| {
+        deleting.set(false);
+        request_animation_frame(|| refocus("#delete-account"));
+    });
+    view! {
+        <div class="card danger-zone">
+            <h2>"Delete account"</h2>
+            <Show
+                when=move || deleting.get()
+                fallback=move || {
+                    view! {
+                        <button
+                            type="button"
+                            id="delete-account"
+                            class="danger"
+                            on:click=move |_| deleting.set(true)
+                        >
+                            "Delete my account…"
+                        </button>
+                    }
+                }
+            >
+                <ConfirmDelete confirm_text error stop />
+            </Show>
+        </div>
+    }
+}
+
+/// "Type delete to confirm": the field has focus when it opens; Escape or Cancel closes it (`stop`). Once the
+/// account is gone the session ends, saying why on the sign-in page.
+#[component]
+fn ConfirmDelete(
+    confirm_text: RwSignal<String>,
+    error: RwSignal<Option<UiError>>,
+    stop: Callback<()>,
+) -> impl IntoView {
+    let ctx = ctx();
+    let navigate = use_navigate();
+    let field = NodeRef::<leptos::html::Input>::new();
+    field.on_load(|input| {
+        request_animation_frame(move || drop(input.focus()));
+    });
+    let confirmed = move || confirm_text.with(|t| t.trim() == "delete");
+    let delete = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !untrack(confirmed) {
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match ctx.api.delete("/api/v1/me").await {
+                Ok(()) => {
+                    ctx.api
+                        .end_session("Your account and all its data were deleted.");
+                    navigate("/signin", NavigateOptions::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form
+            on:submit=delete
+            on:keydown=move |ev: KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    stop.run(());
+                }
+            }
+        >
+            <p>
+                "This deletes your account, tasks, bills and pay schedules for good. Type "
+                <strong>"delete"</strong>
+                " to confirm."
+            </p>
+            <label for="confirm-delete" class="visually-hidden">"Type delete to confirm"</label>
+            <input
+                id="confirm-delete"
+                type="text"
+                autocomplete="off"
+                bind:value=confirm_text
+                node_ref=field
+            />
+            <FormError error />
+            <div class="actions">
+                <button type="submit" class="danger" disabled=move || !confirmed()>
+                    "Delete account"
+                </button>
+                <button type="button" on:click=move |_| stop.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(currency: &str, balance: Option<Money>) -> Settings {
+        Settings {
+            currency: currency.to_owned(),
+            current_balance: balance,
+            ..Settings::initial(chrono::DateTime::default())
+        }
+    }
+
+    #[test]
+    fn an_untouched_balance_is_not_sent_even_when_the_currency_changes() {
+        let base = stored("JPY", Some(1_500_000));
+        let change = settings_change(&base, " kwd ", " Asia/Tokyo ", "1500000").unwrap_or_default();
+        assert_eq!(change.currency.as_deref(), Some("KWD"));
+        assert_eq!(change.time_zone.as_deref(), Some("Asia/Tokyo"));
+        assert_eq!(change.current_balance, None);
+        assert_eq!(change.version, Some(0));
+    }
+
+    #[test]
+    fn an_edited_or_cleared_balance_is_sent() {
+        let base = stored("USD", Some(100));
+        let edited = settings_change(&base, "USD", "UTC", "500").unwrap_or_default();
+        assert_eq!(edited.current_balance, Some(Some(50_000)));
+        let cleared = settings_change(&base, "USD", "UTC", " ").unwrap_or_default();
+        assert_eq!(cleared.current_balance, Some(None));
+    }
+
+    #[test]
+    fn problems_are_named_by_field() {
+        let base = stored("USD", None);
+        let problems = settings_change(&base, "XYZ", "UTC", "abc")
+            .err()
+            .unwrap_or_default();
+        let fields: Vec<_> = problems.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["currency", "current_balance"]);
+    }
 }
