@@ -156,7 +156,7 @@ fn Public(children: ChildrenFn) -> impl IntoView {
 }
 
 #[component]
-fn NotFound() -> impl IntoView {
+pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Page not found"</h1>
