@@ -155,6 +155,7 @@ fn Public(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// An address the app does not have (the tasks page shows it for an unknown filter too).
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
