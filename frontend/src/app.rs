@@ -155,8 +155,9 @@ fn Public(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// An address the app does not have (the tasks page shows it for an unknown filter too).
 #[component]
-fn NotFound() -> impl IntoView {
+pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Page not found"</h1>

@@ -33,6 +33,16 @@ impl Filter {
         }
     }
 
+    /// The filter named by the `:filter` path segment (`None`, empty: all); `None` for an unknown name.
+    pub fn from_param(segment: Option<&str>) -> Option<Filter> {
+        match segment.unwrap_or_default() {
+            "" => Some(Filter::All),
+            "active" => Some(Filter::Active),
+            "completed" => Some(Filter::Completed),
+            _ => None,
+        }
+    }
+
     pub fn keeps(self, task: &Task) -> bool {
         match self {
             Filter::All => true,
@@ -83,6 +93,37 @@ impl Sort {
             .find(|s| s.as_str() == value)
             .unwrap_or_default()
     }
+}
+
+/// The address of the task list: the filter's path, then `q` (percent-encoded; left out when empty) and `sort`
+/// (left out when it is the default, due date).
+pub fn href(filter: Filter, q: &str, sort: Sort) -> String {
+    let mut params = Vec::new();
+    if !q.is_empty() {
+        params.push(format!("q={}", encode(q)));
+    }
+    if sort != Sort::Due {
+        params.push(format!("sort={}", sort.as_str()));
+    }
+    if params.is_empty() {
+        filter.path().to_owned()
+    } else {
+        format!("{}?{}", filter.path(), params.join("&"))
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 /// The title a new-task input produces: trimmed; `None` when nothing is left (TodoMVC rejects it).
@@ -214,6 +255,28 @@ mod tests {
             titles(&visible(&tasks, Filter::All, "", Sort::Priority))[0],
             "Pay rent"
         );
+    }
+
+    #[test]
+    fn filters_and_sorts_map_to_addresses_and_back() {
+        assert_eq!(href(Filter::All, "", Sort::Due), "/tasks");
+        assert_eq!(href(Filter::Active, "", Sort::Due), "/tasks/active");
+        assert_eq!(
+            href(Filter::Completed, "", Sort::Priority),
+            "/tasks/completed?sort=priority"
+        );
+        assert_eq!(
+            href(Filter::All, "rent & café 100%", Sort::Title),
+            "/tasks?q=rent%20%26%20caf%C3%A9%20100%25&sort=title"
+        );
+        for f in Filter::ALL {
+            let segment = f.path().strip_prefix("/tasks").unwrap_or_default();
+            assert_eq!(Filter::from_param(segment.strip_prefix('/')), Some(f));
+        }
+        assert_eq!(Filter::from_param(Some("")), Some(Filter::All));
+        assert_eq!(Filter::from_param(Some("nope")), None);
+        assert_eq!(Sort::parse("title"), Sort::Title);
+        assert_eq!(Sort::parse(""), Sort::Due);
     }
 
     #[test]
