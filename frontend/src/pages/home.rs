@@ -204,6 +204,20 @@ impl Dashboard {
     }
 }
 
+/// The list's rows: the bills (this period's) and the tasks, by date; a bill before a task on the same day, undated
+/// tasks last.
+fn due_rows(bills: &[BillDue], tasks: &[Task]) -> Vec<Row> {
+    let mut rows: Vec<Row> = bills.iter().cloned().map(Row::Bill).collect();
+    rows.extend(tasks.iter().cloned().map(Row::Task));
+    // Stable: rows on the same day and of the same kind keep the server's order.
+    rows.sort_by(|a, b| {
+        a.date()
+            .cmp(&b.date())
+            .then(matches!(a, Row::Task(_)).cmp(&matches!(b, Row::Task(_))))
+    });
+    rows
+}
+
 /// The day the list runs to: the next payday; with no pay schedule, the end of the one month-long period.
 fn until(summary: &BudgetSummary) -> Option<NaiveDate> {
     summary
@@ -371,19 +385,14 @@ fn Step(
 fn DueCard(dash: Dashboard) -> impl IntoView {
     let (summary, tasks) = (dash.summary, dash.tasks);
     let rows = Memo::new(move |_| {
-        let mut rows: Vec<Row> = summary.with(|s| {
-            s.as_ref()
+        summary.with(|s| {
+            let bills = s
+                .as_ref()
                 .and_then(|s| s.periods.first())
-                .map(|p| p.bills.iter().cloned().map(Row::Bill).collect())
-                .unwrap_or_default()
-        });
-        rows.extend(tasks.get().into_iter().map(Row::Task));
-        rows.sort_by(|a, b| {
-            a.date()
-                .cmp(&b.date())
-                .then(matches!(a, Row::Task(_)).cmp(&matches!(b, Row::Task(_))))
-        });
-        rows
+                .map(|p| p.bills.as_slice())
+                .unwrap_or_default();
+            tasks.with(|tasks| due_rows(bills, tasks))
+        })
     });
     let title = move || {
         summary
@@ -762,4 +771,58 @@ fn describe(summary: &BudgetSummary, fmt: &dyn Fn(Money) -> String) -> String {
         ));
     }
     format!("Pay periods {}.", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default()
+    }
+
+    fn task(n: u128, due_on: Option<NaiveDate>) -> Task {
+        Task {
+            id: Uuid::from_u128(n),
+            title: format!("task {n}"),
+            notes: String::new(),
+            due_on,
+            priority: Priority::default(),
+            completed_at: None,
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            version: 1,
+        }
+    }
+
+    fn bill(n: u128, due_on: NaiveDate) -> BillDue {
+        BillDue {
+            bill_id: Uuid::from_u128(n),
+            name: format!("bill {n}"),
+            due_on,
+            amount: 100,
+            status: OccurrenceStatus::Due,
+            amount_paid: None,
+            autopay: false,
+            category: None,
+        }
+    }
+
+    #[test]
+    fn rows_go_by_date_with_bills_first_on_a_day_and_undated_tasks_last() {
+        let bills = [bill(7, day(5)), bill(8, day(1))];
+        let tasks = [task(1, None), task(2, Some(day(5))), task(3, Some(day(2)))];
+        let keys: Vec<String> = due_rows(&bills, &tasks).iter().map(Row::key).collect();
+        let id = Uuid::from_u128;
+        assert_eq!(
+            keys,
+            [
+                format!("b{}{}", id(8), day(1)),
+                format!("t{}", id(3)),
+                format!("b{}{}", id(7), day(5)),
+                format!("t{}", id(2)),
+                format!("t{}", id(1)),
+            ]
+        );
+    }
 }
