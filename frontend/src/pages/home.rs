@@ -1,7 +1,828 @@
-//! Before payday (placeholder while the page is ported).
-use leptos::prelude::*;
+//! *Before payday*: the set-aside number, the bills and tasks due before the next payday in one list (tick to mark
+//! a bill paid or a task done — optimistically, rolled back with a message if the server refuses), the next
+//! paychecks with what they must cover, reserves, and a chart of the pay periods and projected balance.
+//!
+//! The state lives in [`Dashboard`] (plain signals rather than a resource: the summary is patched in place by
+//! optimistic ticks and refetched quietly after each saved one, without the page going back to "Loading").
 
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::budget::{BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus};
+use shared::tasks::{Priority, Task, UpdateTask};
+use shared::{Money, Page};
+use uuid::Uuid;
+
+use crate::api::UiError;
+use crate::chart;
+use crate::format::{coord, date_near, day_month, plural, relative_day, short_date};
+use crate::optimistic;
+use crate::todo::Filter;
+use crate::ui::{Ctx, FormError, Loading, ctx, money};
+
+/// Pay periods fetched: the current one and three more.
+const PERIODS: u32 = 4;
+
+/// One line of the "due before payday" list.
+#[derive(Clone, PartialEq)]
+enum Row {
+    Bill(BillDue),
+    Task(Task),
+}
+
+impl Row {
+    fn key(&self) -> String {
+        match self {
+            Row::Bill(b) => format!("b{}{}", b.bill_id, b.due_on),
+            Row::Task(t) => format!("t{}", t.id),
+        }
+    }
+
+    fn date(&self) -> NaiveDate {
+        match self {
+            Row::Bill(b) => b.due_on,
+            Row::Task(t) => t.due_on.unwrap_or(NaiveDate::MAX),
+        }
+    }
+}
+
+/// The dashboard's state and what changes it; `Copy`, so every component and handler takes it by value.
+#[derive(Clone, Copy)]
+struct Dashboard {
+    ctx: Ctx,
+    summary: RwSignal<Option<BudgetSummary>>,
+    /// Active tasks due before payday.
+    tasks: RwSignal<Vec<Task>>,
+    error: RwSignal<Option<UiError>>,
+    /// The first load has finished (later reloads keep the page on screen).
+    loaded: RwSignal<bool>,
+    has_schedules: RwSignal<bool>,
+    /// Read from the summary: any bill occurrence or reserve in the horizon means bills exist.
+    has_bills: RwSignal<bool>,
+}
+
+impl Dashboard {
+    fn new(ctx: Ctx) -> Self {
+        Dashboard {
+            ctx,
+            summary: RwSignal::new(None),
+            tasks: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+            loaded: RwSignal::new(false),
+            has_schedules: RwSignal::new(true),
+            has_bills: RwSignal::new(true),
+        }
+    }
+
+    /// Fetches the summary, then the tasks due before its payday.
+    fn load(self) {
+        let api = self.ctx.api;
+        spawn_local(async move {
+            let fetched: Result<BudgetSummary, UiError> = api
+                .get(&format!("/api/v1/budget/summary?periods={PERIODS}"))
+                .await;
+            match fetched {
+                Ok(s) => {
+                    self.has_schedules.set(s.next_payday.is_some());
+                    self.has_bills.set(
+                        !s.reserves.is_empty() || s.periods.iter().any(|p| !p.bills.is_empty()),
+                    );
+                    if let Some(until) = until(&s) {
+                        let listed: Result<Page<Task>, UiError> = api
+                            .get(&format!(
+                                "/api/v1/tasks?due_before={until}&status=active&limit=100"
+                            ))
+                            .await;
+                        match listed {
+                            Ok(page) => self.tasks.set(page.items),
+                            Err(e) => self.error.set(Some(e)),
+                        }
+                    }
+                    self.summary.set(Some(s));
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.loaded.set(true);
+        });
+    }
+
+    /// The currency amounts are shown in: the summary's, the settings' until it has loaded.
+    fn currency(self) -> Signal<String> {
+        let (summary, ctx) = (self.summary, self.ctx);
+        Signal::derive(move || {
+            summary
+                .with(|s| s.as_ref().map(|s| s.currency.clone()))
+                .unwrap_or_else(|| ctx.currency())
+        })
+    }
+
+    /// Optimistic tick on a bill: move the number now, undo exactly this change if the server refuses.
+    fn tick_bill(self, bill: BillDue, paid: bool) {
+        let Dashboard { ctx, summary, .. } = self;
+        let status = if paid {
+            OccurrenceStatus::Paid
+        } else {
+            OccurrenceStatus::Due
+        };
+        let before = summary
+            .with_untracked(|s| {
+                s.as_ref()
+                    .and_then(|s| find_bill(s, bill.bill_id, bill.due_on))
+            })
+            .map_or(OccurrenceStatus::Due, |b| b.status);
+        summary.update(|s| {
+            if let Some(s) = s {
+                optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, status);
+            }
+        });
+        spawn_local(async move {
+            let path = format!("/api/v1/bills/{}/occurrences/{}", bill.bill_id, bill.due_on);
+            let result = if paid {
+                let mark = MarkOccurrence {
+                    status,
+                    amount_paid: None,
+                };
+                ctx.api
+                    .put::<_, serde_json::Value>(&path, &mark)
+                    .await
+                    .map(|_| ())
+            } else {
+                ctx.api.delete(&path).await
+            };
+            match result {
+                Ok(()) => {
+                    ctx.saved();
+                    self.load();
+                }
+                Err(e) => {
+                    summary.update(|s| {
+                        if let Some(s) = s {
+                            optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, before);
+                        }
+                    });
+                    ctx.fail(&e);
+                    // Changed or deleted elsewhere: show what is saved now.
+                    if matches!(e.status(), Some(404 | 409)) {
+                        self.load();
+                    }
+                }
+            }
+        });
+    }
+
+    /// Optimistic tick on a task, rolled back (only this task) if the server refuses.
+    fn tick_task(self, task: Task, done: bool) {
+        let Dashboard { ctx, tasks, .. } = self;
+        let mut next = task.clone();
+        next.completed_at = done.then(crate::ui::now);
+        let undo = tasks.try_update(|list| optimistic::upsert(list, next));
+        spawn_local(async move {
+            let change = UpdateTask {
+                completed: Some(done),
+                version: Some(task.version),
+                ..Default::default()
+            };
+            let path = format!("/api/v1/tasks/{}", task.id);
+            match ctx.api.patch::<_, Task>(&path, &change).await {
+                Ok(saved) => {
+                    ctx.saved();
+                    tasks.update(|list| {
+                        optimistic::upsert(list, saved);
+                    });
+                }
+                Err(e) => {
+                    if let Some(undo) = undo {
+                        tasks.update(|list| optimistic::undo(list, undo));
+                    }
+                    ctx.fail(&e);
+                    if matches!(e.status(), Some(404 | 409)) {
+                        self.load();
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// The list's rows: the bills (this period's) and the tasks, by date; a bill before a task on the same day, undated
+/// tasks last.
+fn due_rows(bills: &[BillDue], tasks: &[Task]) -> Vec<Row> {
+    let mut rows: Vec<Row> = bills.iter().cloned().map(Row::Bill).collect();
+    rows.extend(tasks.iter().cloned().map(Row::Task));
+    // Stable: rows on the same day and of the same kind keep the server's order.
+    rows.sort_by(|a, b| {
+        a.date()
+            .cmp(&b.date())
+            .then(matches!(a, Row::Task(_)).cmp(&matches!(b, Row::Task(_))))
+    });
+    rows
+}
+
+/// The day the list runs to: the next payday; with no pay schedule, the end of the one month-long period.
+fn until(summary: &BudgetSummary) -> Option<NaiveDate> {
+    summary
+        .next_payday
+        .or_else(|| summary.periods.first().map(|p| p.end))
+}
+
+fn find_bill(summary: &BudgetSummary, bill_id: Uuid, due_on: NaiveDate) -> Option<BillDue> {
+    summary
+        .periods
+        .iter()
+        .flat_map(|p| p.bills.iter())
+        .find(|b| b.bill_id == bill_id && b.due_on == due_on)
+        .cloned()
+}
+
+/// The page: a loading placeholder until the first load, then the dashboard.
 #[component]
 pub fn Home() -> impl IntoView {
-    view! { <section class="page"><h1>"Before payday"</h1></section> }
+    let dash = Dashboard::new(ctx());
+    dash.load();
+    view! {
+        <section class="page home" aria-labelledby="home-title">
+            <h1 id="home-title" class="visually-hidden">
+                "Before payday"
+            </h1>
+            <FormError error=dash.error />
+            <Show
+                when=move || dash.loaded.get()
+                fallback=|| view! { <Loading what="your budget" /> }
+            >
+                <Body dash />
+            </Show>
+        </section>
+    }
+}
+
+/// Every card of the loaded dashboard, each following the summary.
+#[component]
+fn Body(dash: Dashboard) -> impl IntoView {
+    let summary = dash.summary;
+    view! {
+        {move || summary.get().map(|summary| view! { <Hero summary /> })}
+        // Until both steps are done; a done step says so.
+        <Show when=move || !dash.has_schedules.get() || !dash.has_bills.get()>
+            <StartHere dash />
+        </Show>
+        <DueCard dash />
+        {move || summary.get().map(|summary| view! { <Paychecks summary /> })}
+        // Nothing to draw before any pay or bill: no empty chart for a new user.
+        {move || {
+            summary
+                .get()
+                .filter(|s| s.periods.iter().any(|p| p.income > 0 || !p.bills.is_empty()))
+                .and_then(|summary| {
+                    chart::layout(&summary).map(|layout| view! { <PeriodsChart summary layout /> })
+                })
+        }}
+        {move || summary.get().map(|summary| view! { <Reserves summary /> })}
+    }
+}
+
+/// The set-aside number and what it covers; a warning when the balance is projected to go below zero.
+#[component]
+fn Hero(summary: BudgetSummary) -> impl IntoView {
+    let currency = summary.currency.clone();
+    let amount = money(summary.set_aside_now, &currency);
+    let count = summary.periods.first().map_or(0, |p| {
+        p.bills
+            .iter()
+            .filter(|b| b.status == OccurrenceStatus::Due)
+            .count()
+    });
+    let listed = summary.periods.first().map_or(0, |p| p.bills.len());
+    let sub = if listed == 0 {
+        "No bills are due before then.".to_owned()
+    } else if count == 0 {
+        "Every bill before then is paid. Nice.".to_owned()
+    } else {
+        format!("Covers {} still to pay.", plural(count, "bill"))
+    };
+    let low = summary.lowest_balance;
+    let balance_line = low.filter(|l| l.balance >= 0).map(|low| {
+        let text = format!(
+            "Lowest projected balance: {} on {}.",
+            money(low.balance, &currency),
+            short_date(low.date)
+        );
+        view! { <p class="hero-sub">{text}</p> }
+    });
+    let warning = low.filter(|l| l.balance < 0).map(|low| {
+        let text = format!(
+            "Heads up: your balance is projected to dip to {} on {}.",
+            money(low.balance, &currency),
+            short_date(low.date)
+        );
+        view! { <p class="warning">{text}</p> }
+    });
+    let before = until(&summary).map(|day| {
+        view! { " before " <time datetime=day.to_string()>{short_date(day)}</time> }
+    });
+    view! {
+        <div class="hero card" aria-live="polite">
+            <p class="hero-line">
+                "Set aside "
+                <strong
+                    class="big"
+                    data-testid="set-aside"
+                    data-amount=summary.set_aside_now.to_string()
+                >
+                    {amount}
+                </strong>
+                {before}
+            </p>
+            <p class="hero-sub">{sub}</p>
+            {balance_line}
+            {warning}
+        </div>
+    }
+}
+
+/// The first steps for a new user, shown until both are done.
+#[component]
+fn StartHere(dash: Dashboard) -> impl IntoView {
+    view! {
+        <div class="card onboarding">
+            <h2>"Start here"</h2>
+            <ol>
+                <Step
+                    done=dash.has_schedules
+                    href="/pay-schedules"
+                    what="Add how you're paid"
+                    why=" — so Payday knows when payday is. "
+                />
+                <Step
+                    done=dash.has_bills
+                    href="/bills"
+                    what="Add your bills"
+                    why=" — rent, cards, subscriptions. "
+                />
+            </ol>
+        </div>
+    }
+}
+
+/// One onboarding step: a link to where it is done, why, and "Done" once it is.
+#[component]
+fn Step(
+    done: RwSignal<bool>,
+    href: &'static str,
+    what: &'static str,
+    why: &'static str,
+) -> impl IntoView {
+    view! {
+        <li class:done=move || done.get()>
+            <a href=href>{what}</a>
+            {why}
+            {move || done.get().then(|| view! { <span class="tag">"Done"</span> })}
+        </li>
+    }
+}
+
+/// "Due before <payday>": the bills and tasks due by then, or a hint where to add some.
+#[component]
+fn DueCard(dash: Dashboard) -> impl IntoView {
+    let (summary, tasks) = (dash.summary, dash.tasks);
+    let rows = Memo::new(move |_| {
+        summary.with(|s| {
+            let bills = s
+                .as_ref()
+                .and_then(|s| s.periods.first())
+                .map(|p| p.bills.as_slice())
+                .unwrap_or_default();
+            tasks.with(|tasks| due_rows(bills, tasks))
+        })
+    });
+    let title = move || {
+        summary
+            .with(|s| s.as_ref().and_then(until))
+            .map_or_else(String::new, |d| format!("Due before {}", short_date(d)))
+    };
+    view! {
+        <div class="card">
+            <h2 id="due-title">{title}</h2>
+            <Show when=move || !rows.with(Vec::is_empty) fallback=move || view! { <NothingDue dash /> }>
+                <DueList dash rows />
+            </Show>
+        </div>
+    }
+}
+
+/// The due rows. Keyed: a row is built once and follows its own status, so a ticked checkbox keeps focus.
+#[component]
+fn DueList(dash: Dashboard, rows: Memo<Vec<Row>>) -> impl IntoView {
+    let currency = dash.currency();
+    let today = move || {
+        dash.summary
+            .with_untracked(|s| s.as_ref().map(|s| s.as_of))
+            .unwrap_or_default()
+    };
+    view! {
+        <ul class="due-list" aria-labelledby="due-title">
+            <For
+                each=move || rows.get()
+                key=Row::key
+                children=move |row| match row {
+                    Row::Bill(bill) => view! { <BillRow bill dash today=today() currency /> }.into_any(),
+                    Row::Task(task) => view! { <TaskRow task dash today=today() /> }.into_any(),
+                }
+            />
+        </ul>
+    }
+}
+
+/// The empty list: where to add something with a due date.
+#[component]
+fn NothingDue(dash: Dashboard) -> impl IntoView {
+    let lead = move || {
+        if dash
+            .summary
+            .with(|s| s.as_ref().and_then(|s| s.next_payday))
+            .is_some()
+        {
+            "Nothing due before payday. Add "
+        } else {
+            "Nothing due before then. Add "
+        }
+    };
+    view! {
+        <p class="empty">
+            {lead} <a href="/bills">"bills"</a> " or " <a href=Filter::All.path()>"tasks"</a>
+            " with due dates to see them here."
+        </p>
+    }
+}
+
+/// A bill occurrence: tick when paid; overdue while still owed from before today.
+#[component]
+fn BillRow(
+    bill: BillDue,
+    dash: Dashboard,
+    today: NaiveDate,
+    currency: Signal<String>,
+) -> impl IntoView {
+    let id = format!("bill-{}-{}", bill.bill_id, bill.due_on);
+    let (bill_id, due_on, amount) = (bill.bill_id, bill.due_on, bill.amount);
+    let summary = dash.summary;
+    let status = Memo::new(move |_| {
+        summary.with(|s| {
+            s.as_ref()
+                .and_then(|s| find_bill(s, bill_id, due_on))
+                .map(|b| b.status)
+        })
+    });
+    let settled = move || status.get().is_some_and(|s| s != OccurrenceStatus::Due);
+    let skipped = move || {
+        (status.get() == Some(OccurrenceStatus::Skipped))
+            .then(|| view! { <span class="tag">"Skipped"</span> })
+    };
+    let autopay = bill
+        .autopay
+        .then(|| view! { <span class="tag">"Autopay"</span> });
+    let category = bill
+        .category
+        .clone()
+        .map(|c| view! { <span class="tag subtle">{c}</span> });
+    let name = bill.name.clone();
+    view! {
+        <li
+            class="row bill"
+            class:done=settled
+            // Still owed from before today (the engine's overdue rule).
+            class:overdue=move || !settled() && due_on < today
+        >
+            <input
+                type="checkbox"
+                id=id.clone()
+                aria-label=format!("{name} paid")
+                prop:checked=settled
+                on:change=move |ev| dash.tick_bill(bill.clone(), event_target_checked(&ev))
+            />
+            <label for=id class="what">
+                <span class="name">{name}</span>
+                <span class="meta">
+                    <span class="tag">"Bill"</span>
+                    {autopay}
+                    {category}
+                    {skipped}
+                </span>
+            </label>
+            <span class="when">{relative_day(due_on, today)}</span>
+            <span class="amount">{move || money(amount, &currency.get())}</span>
+        </li>
+    }
+}
+
+/// A task due before payday: tick when done.
+#[component]
+fn TaskRow(task: Task, dash: Dashboard, today: NaiveDate) -> impl IntoView {
+    let task_id = task.id;
+    let id = format!("home-task-{task_id}");
+    let tasks = dash.tasks;
+    let current = Memo::new(move |_| tasks.with(|l| l.iter().find(|t| t.id == task_id).cloned()));
+    let done = move || current.with(|t| t.as_ref().is_some_and(Task::is_completed));
+    let overdue = task.due_on.is_some_and(|d| d < today);
+    let when = task
+        .due_on
+        .map(|d| relative_day(d, today))
+        .unwrap_or_default();
+    let priority = (task.priority >= Priority::High).then(|| {
+        let p = task.priority.as_str();
+        view! { <span class=format!("tag prio-{p}")>{p}</span> }
+    });
+    let on_change = move |ev: leptos::ev::Event| {
+        // The task as it is now (its version may have moved since the row was built).
+        if let Some(t) = current.get_untracked() {
+            dash.tick_task(t, event_target_checked(&ev));
+        }
+    };
+    view! {
+        <li class=if overdue { "row task overdue" } else { "row task" } class:done=done>
+            <input
+                type="checkbox"
+                id=id.clone()
+                aria-label=format!("{} done", task.title)
+                prop:checked=done
+                on:change=on_change
+            />
+            <label for=id class="what">
+                <span class="name">{task.title.clone()}</span>
+                <span class="meta">
+                    <span class="tag task-tag">"Task"</span>
+                    {priority}
+                </span>
+            </label>
+            <span class="when">{when}</span>
+            <span class="amount"></span>
+        </li>
+    }
+}
+
+/// The pay periods after this one: pay, bills and what is left over.
+#[component]
+fn Paychecks(summary: BudgetSummary) -> impl IntoView {
+    let currency = summary.currency.clone();
+    let today = summary.as_of;
+    let rows: Vec<_> = summary
+        .periods
+        .iter()
+        .skip(1)
+        .map(|p| {
+            let names = p
+                .paychecks
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <tr>
+                    <th scope="row">{date_near(p.start, today)} <span class="meta">{names}</span></th>
+                    <td class="num">{money(p.income, &currency)}</td>
+                    <td class="num" title=plural(p.bills.len(), "bill")>
+                        {money(p.committed, &currency)}
+                    </td>
+                    <td class=if p.left_over < 0 { "num negative" } else { "num" }>
+                        {money(p.left_over, &currency)}
+                    </td>
+                </tr>
+            }
+        })
+        .collect();
+    (!rows.is_empty()).then(|| {
+        view! {
+            <div class="card">
+                <h2>"Next paychecks"</h2>
+                <div class="table-scroll">
+                    <table class="paychecks">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Payday"</th>
+                                <th scope="col" class="num">"Pay"</th>
+                                <th scope="col" class="num">"Bills"</th>
+                                <th scope="col" class="num">"Left over"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </div>
+        }
+    })
+}
+
+/// Amounts to put aside each payday for bills further out than the next one.
+#[component]
+fn Reserves(summary: BudgetSummary) -> impl IntoView {
+    let currency = summary.currency.clone();
+    let items: Vec<_> = summary
+        .reserves
+        .iter()
+        .map(|r| {
+            let rest = format!(
+                " per paycheck for {} ({} due {})",
+                r.name,
+                money(r.amount, &currency),
+                date_near(r.due_on, summary.as_of)
+            );
+            view! { <li><strong>{money(r.per_paycheck, &currency)}</strong>{rest}</li> }
+        })
+        .collect();
+    (!items.is_empty()).then(|| {
+        view! {
+            <div class="card">
+                <h2>"Put a little aside each payday"</h2>
+                <ul class="plain">{items}</ul>
+            </div>
+        }
+    })
+}
+
+/// The chart card: income and bills per pay period, the projected balance and its lowest point, with a legend.
+/// The geometry is `chart::layout`'s; this only draws it.
+#[component]
+fn PeriodsChart(summary: BudgetSummary, layout: chart::Chart) -> impl IntoView {
+    let currency = summary.currency.clone();
+    let description = describe(&summary, &|m| money(m, &currency));
+    let chart::Chart {
+        zero_y,
+        bars,
+        ticks,
+        balance,
+        lowest,
+    } = layout;
+    let bars: Vec<_> = bars
+        .into_iter()
+        .map(|bar| view! { <Bar bar currency=currency.clone() /> })
+        .collect();
+    let ticks: Vec<_> = ticks
+        .into_iter()
+        .map(|(x, d)| {
+            view! {
+                <text x=coord(x + 4.0) y=coord(chart::HEIGHT - 8.0) class="tick">
+                    {day_month(d)}
+                </text>
+            }
+        })
+        .collect();
+    let balance = (!balance.is_empty())
+        .then(|| view! { <polyline points=balance class="balance"></polyline> });
+    let lowest = lowest.map(|(x, y, date, amount)| {
+        view! { <LowestPoint x y date amount currency=currency.clone() /> }
+    });
+    let projected = !summary.projected_balance.is_empty();
+    view! {
+        <div class="card">
+            <h2>"Pay periods at a glance"</h2>
+            <svg
+                class="chart"
+                viewBox=format!("0 0 {} {}", coord(chart::WIDTH), coord(chart::HEIGHT))
+                role="img"
+                aria-label=description
+            >
+                <line
+                    x1="0"
+                    x2=coord(chart::WIDTH)
+                    y1=coord(zero_y)
+                    y2=coord(zero_y)
+                    class="axis"
+                ></line>
+                {bars}
+                {ticks}
+                {balance}
+                {lowest}
+            </svg>
+            <Legend projected />
+        </div>
+    }
+}
+
+/// One income or bills bar, with its amount as a tooltip.
+#[component]
+fn Bar(bar: chart::Bar, currency: String) -> impl IntoView {
+    let (class, what) = if bar.income {
+        ("bar income", "Income")
+    } else {
+        ("bar committed", "Bills")
+    };
+    view! {
+        <rect
+            x=coord(bar.x)
+            y=coord(bar.y)
+            width=coord(bar.width)
+            height=coord(bar.height)
+            class=class
+        >
+            <title>{format!("{what} {}", money(bar.amount, &currency))}</title>
+        </rect>
+    }
+}
+
+/// The lowest projected balance: a dot (with a tooltip) and its label, kept inside the chart.
+#[component]
+fn LowestPoint(x: f64, y: f64, date: NaiveDate, amount: Money, currency: String) -> impl IntoView {
+    let amount = money(amount, &currency);
+    view! {
+        <circle cx=coord(x) cy=coord(y) r="5" class="lowest" data-testid="lowest-point">
+            <title>{format!("Lowest: {amount} on {}", short_date(date))}</title>
+        </circle>
+        <text
+            x=coord((x + 8.0).min(chart::WIDTH - 120.0))
+            y=coord((y - 8.0).max(12.0))
+            class="lowest-label"
+        >
+            {format!("Lowest {amount}")}
+        </text>
+    }
+}
+
+/// The chart's key; the balance line's only when there is one.
+#[component]
+fn Legend(projected: bool) -> impl IntoView {
+    let balance =
+        projected.then(|| view! { <span class="key balance"></span> "Projected balance" });
+    view! {
+        <p class="legend">
+            <span class="key income"></span> "Income " <span class="key committed"></span> "Bills "
+            {balance}
+        </p>
+    }
+}
+
+/// The chart's text alternative: each period's income and bills, and the lowest projected balance.
+fn describe(summary: &BudgetSummary, fmt: &dyn Fn(Money) -> String) -> String {
+    let mut parts: Vec<String> = summary
+        .periods
+        .iter()
+        .map(|p| {
+            format!(
+                "from {}: income {}, bills {}",
+                short_date(p.start),
+                fmt(p.income),
+                fmt(p.committed)
+            )
+        })
+        .collect();
+    if let Some(low) = summary.lowest_balance {
+        parts.push(format!(
+            "lowest projected balance {} on {}",
+            fmt(low.balance),
+            short_date(low.date)
+        ));
+    }
+    format!("Pay periods {}.", parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default()
+    }
+
+    fn task(n: u128, due_on: Option<NaiveDate>) -> Task {
+        Task {
+            id: Uuid::from_u128(n),
+            title: format!("task {n}"),
+            notes: String::new(),
+            due_on,
+            priority: Priority::default(),
+            completed_at: None,
+            created_at: Default::default(),
+            updated_at: Default::default(),
+            version: 1,
+        }
+    }
+
+    fn bill(n: u128, due_on: NaiveDate) -> BillDue {
+        BillDue {
+            bill_id: Uuid::from_u128(n),
+            name: format!("bill {n}"),
+            due_on,
+            amount: 100,
+            status: OccurrenceStatus::Due,
+            amount_paid: None,
+            autopay: false,
+            category: None,
+        }
+    }
+
+    #[test]
+    fn rows_go_by_date_with_bills_first_on_a_day_and_undated_tasks_last() {
+        let bills = [bill(7, day(5)), bill(8, day(1))];
+        let tasks = [task(1, None), task(2, Some(day(5))), task(3, Some(day(2)))];
+        let keys: Vec<String> = due_rows(&bills, &tasks).iter().map(Row::key).collect();
+        let id = Uuid::from_u128;
+        assert_eq!(
+            keys,
+            [
+                format!("b{}{}", id(8), day(1)),
+                format!("t{}", id(3)),
+                format!("b{}{}", id(7), day(5)),
+                format!("t{}", id(2)),
+                format!("t{}", id(1)),
+            ]
+        );
+    }
 }
