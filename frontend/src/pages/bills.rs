@@ -108,12 +108,19 @@ fn BillEditor(
     bills: RwSignal<Vec<Bill>>,
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let ed = Editor::new(&BILLS, existing.as_ref().map(|b| (b.id, b.name.as_str(), b.amount)));
+    let ed = Editor::new(
+        &BILLS,
+        existing.as_ref().map(|b| (b.id, b.name.as_str(), b.amount)),
+    );
     let today = ed.today;
     let currency = ctx().currency();
     let date_text = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let existing = existing.as_ref();
-    let category = RwSignal::new(existing.and_then(|b| b.category.clone()).unwrap_or_default());
+    let category = RwSignal::new(
+        existing
+            .and_then(|b| b.category.clone())
+            .unwrap_or_default(),
+    );
     let autopay = RwSignal::new(existing.is_some_and(|b| b.autopay));
     let draft = RwSignal::new(existing.map_or(BillDraft::new(today), |b| {
         BillDraft::from_recurrence(b.recurrence, today)
@@ -139,7 +146,10 @@ fn BillEditor(
         };
         let mut problems = Vec::new();
         // The shared rules, checked before the round trip.
-        if let Err(errors) = form.create().into_record(uuid::Uuid::nil(), crate::ui::now()) {
+        if let Err(errors) = form
+            .create()
+            .into_record(uuid::Uuid::nil(), crate::ui::now())
+        {
             problems.extend(errors.into_map());
         }
         let body = match version {

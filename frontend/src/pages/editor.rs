@@ -180,9 +180,9 @@ pub fn ListPage(
                 </button>
             </div>
             <FormError error />
-            <Show when=move || editing.get() == Some(None)>{move || add_form.run(add_done)}</Show>
+            <Show when=move || editing.get() == Some(None)>{add_form.run(add_done)}</Show>
             <Show when=move || loaded.get() fallback=move || view! { <Loading what=kind.plural /> }>
-                {list.clone()}
+                {list()}
             </Show>
         </section>
     }
@@ -203,7 +203,7 @@ async fn load(
         .await
         .and_then(|(_, text)| records.load(text))
     {
-        Ok(()) if records.is_empty() && editing.try_get_untracked() == Some(None) => {
+        Ok(()) if untrack(|| records.is_empty()) && editing.try_get_untracked() == Some(None) => {
             editing.try_set(Some(None));
         }
         Ok(()) => {}
