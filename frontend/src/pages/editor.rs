@@ -604,3 +604,85 @@ pub fn DaySelect(
         </select>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::DateTime;
+    use shared::budget::{Bill, DayOfMonth, Recurrence};
+
+    use super::*;
+
+    fn bill(n: u128, name: &str, version: u64) -> Bill {
+        Bill {
+            id: Uuid::from_u128(n),
+            name: name.into(),
+            amount: 100,
+            category: None,
+            autopay: false,
+            recurrence: Recurrence::Monthly {
+                day: DayOfMonth::Day(1),
+            },
+            starts_on: None,
+            ends_on: None,
+            created_at: DateTime::default(),
+            updated_at: DateTime::default(),
+            version,
+        }
+    }
+
+    fn names(list: RwSignal<Vec<Bill>>) -> Vec<String> {
+        list.with_untracked(|l| {
+            l.iter()
+                .map(|b| format!("{} v{}", b.name, b.version))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn the_list_loads_takes_saved_records_and_puts_a_removed_one_back() {
+        let list = RwSignal::new(Vec::<Bill>::new());
+        let records = records(list);
+        assert!(records.is_empty());
+        let loaded = vec![bill(1, "Rent", 1), bill(2, "Phone", 1), bill(3, "Gym", 1)];
+        records.load(crate::api::to_json(&loaded)).unwrap();
+        // A saved record replaces its old version in place; a new one goes last.
+        records
+            .upsert(crate::api::to_json(&bill(2, "Phone", 2)))
+            .unwrap();
+        records
+            .upsert(crate::api::to_json(&bill(4, "Water", 1)))
+            .unwrap();
+        assert_eq!(names(list), ["Rent v1", "Phone v2", "Gym v1", "Water v1"]);
+        // A refused delete puts the record back where it was.
+        let undo = records.remove(Uuid::from_u128(2));
+        assert_eq!(names(list), ["Rent v1", "Gym v1", "Water v1"]);
+        undo();
+        assert_eq!(names(list), ["Rent v1", "Phone v2", "Gym v1", "Water v1"]);
+        assert!(!records.is_empty());
+    }
+
+    #[test]
+    fn an_answer_that_is_not_a_record_leaves_the_list_alone() {
+        let list = RwSignal::new(vec![bill(1, "Rent", 1)]);
+        let records = records(list);
+        assert_eq!(records.upsert("{}".into()), Err(UiError::Decode));
+        assert_eq!(records.load("[1]".into()), Err(UiError::Decode));
+        assert_eq!(names(list), ["Rent v1"]);
+    }
+
+    #[test]
+    fn a_request_finishing_after_the_page_is_gone_changes_nothing() {
+        let list = RwSignal::new(vec![bill(1, "Rent", 1)]);
+        let records = records(list);
+        list.dispose();
+        // No panic from a disposed signal: every part is a no-op.
+        records
+            .load(crate::api::to_json(&vec![bill(2, "Phone", 1)]))
+            .unwrap();
+        records
+            .upsert(crate::api::to_json(&bill(2, "Phone", 2)))
+            .unwrap();
+        records.remove(Uuid::from_u128(1))();
+        assert!(records.is_empty());
+    }
+}
