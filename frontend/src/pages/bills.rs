@@ -278,6 +278,8 @@ fn BillPicker(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
 /// The date of a one-off, weekly, bi-weekly or quarterly bill (its label says which).
 #[component]
 fn DueDate(id: String, draft: RwSignal<BillDraft>) -> impl IntoView {
+    // Only a new date is written back to the field (not every change of the draft).
+    let date = Memo::new(move |_| draft.with(|d| d.date));
     view! {
         <span>
             <label for=id.clone()>{move || draft.with(BillDraft::date_label)}</label>
@@ -286,7 +288,7 @@ fn DueDate(id: String, draft: RwSignal<BillDraft>) -> impl IntoView {
                 id=id
                 type="date"
                 required=true
-                prop:value=move || draft.with(|d| d.date.to_string())
+                prop:value=move || date.get().to_string()
                 on:change=move |ev| {
                     if let Some(date) = parse_date(&event_target_value(&ev)) {
                         draft.update(|d| d.date = date);

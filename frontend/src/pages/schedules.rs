@@ -207,6 +207,8 @@ fn SchedulePicker(ed: Editor, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
 /// A real payday, which weekly and bi-weekly paydays keep in step with.
 #[component]
 fn AnchorDate(id: String, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
+    // Only a new date is written back to the field (not every change of the draft).
+    let anchor = Memo::new(move |_| draft.with(|d| d.anchor_date));
     view! {
         <span>
             <label for=id.clone()>"A recent or upcoming payday"</label>
@@ -214,7 +216,7 @@ fn AnchorDate(id: String, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
                 id=id
                 type="date"
                 required=true
-                prop:value=move || draft.with(|d| d.anchor_date.to_string())
+                prop:value=move || anchor.get().to_string()
                 on:change=move |ev| {
                     if let Some(date) = parse_date(&event_target_value(&ev)) {
                         draft.update(|d| d.anchor_date = date);
