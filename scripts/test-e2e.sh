@@ -25,14 +25,14 @@ if [[ ! -f $stamp ]] || ! cmp -s e2e/package-lock.json "$stamp"; then
   cp e2e/package-lock.json "$stamp"
 fi
 
-# The UI's browser tests (the DOM builder, frontend/src/dom/tests.rs; format.rs's lower-casing) in headless
-# Chromium, before the suites that drive the whole UI: a failure here names the broken part. The runner comes with wasm-bindgen-cli (build-ui.sh
+# The UI's browser tests (Leptos components mounted in a page: frontend/src/tests.rs; format.rs's lower-casing)
+# in headless Chromium, before the suites that drive the whole UI: a failure here names the broken part. The runner comes with wasm-bindgen-cli (build-ui.sh
 # installs it; checked again here for SKIP_UI_BUILD=1) and must match Cargo.lock's wasm-bindgen; it starts
 # chromedriver and passes Chromium --headless --no-sandbox itself.
 wasm_bindgen=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
 rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
 cargo_pinned wasm-bindgen-cli "$wasm_bindgen" wasm-bindgen-test-runner
-log "browser tests of the DOM builder and lower-casing (cargo test -p frontend --target wasm32-unknown-unknown)"
+log "browser tests of components and lower-casing (cargo test -p frontend --target wasm32-unknown-unknown)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
   timeout 300 cargo test -p frontend --target wasm32-unknown-unknown --locked
 

@@ -16,6 +16,8 @@ mod format;
 mod optimistic;
 mod pages;
 mod recurrence;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod testing;
 mod todo;
 mod ui;
 

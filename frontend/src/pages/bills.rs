@@ -344,3 +344,62 @@ fn DayOfMonthField(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
         </span>
     }
 }
+
+/// The recurrence picker in a real browser: each kind shows exactly its fields, a yearly bill offers only the days
+/// its month has, and what is picked is what the draft (the request) holds.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use chrono::NaiveDate;
+    use leptos::prelude::*;
+    use shared::budget::{DayOfMonth, Recurrence};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{BILLS, BillDraft, BillPicker, Editor};
+    use crate::testing::{exists, mount, options, pick, settle};
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    async fn the_picker_shows_each_kinds_fields_and_only_real_days() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).expect("a date");
+        let draft = RwSignal::new(BillDraft::new(today));
+        let (root, _) = mount(move || {
+            let ed = Editor::new(&BILLS, None);
+            view! { <BillPicker ed draft /> }
+        });
+        settle().await;
+        // Monthly (the default): a day of the month, any of 1–31 or the last day; no date, no month.
+        assert!(exists(&root, "#new-bill-day") && !exists(&root, "#new-bill-month"));
+        assert!(!exists(&root, "#new-bill-date"));
+        assert_eq!(options(&root, "#new-bill-day").len(), 32);
+
+        pick(&root, "#new-bill-kind", "yearly");
+        settle().await;
+        pick(&root, "#new-bill-month", "2");
+        settle().await;
+        let days = options(&root, "#new-bill-day");
+        assert_eq!(days.len(), 30, "February: 1–29 and the last day: {days:?}");
+        assert!(!days.iter().any(|d| d == "30" || d == "31"));
+        pick(&root, "#new-bill-day", "last");
+        settle().await;
+        assert_eq!(
+            draft.get_untracked().recurrence(),
+            Recurrence::Yearly {
+                month: 2,
+                day: DayOfMonth::Last
+            }
+        );
+
+        pick(&root, "#new-bill-kind", "once");
+        settle().await;
+        assert!(
+            exists(&root, "#new-bill-date"),
+            "a one-off bill asks for its date"
+        );
+        assert!(!exists(&root, "#new-bill-day") && !exists(&root, "#new-bill-month"));
+        assert!(matches!(
+            draft.get_untracked().recurrence(),
+            Recurrence::Once { .. }
+        ));
+    }
+}

@@ -686,3 +686,115 @@ mod tests {
         assert!(records.is_empty());
     }
 }
+
+/// The delete question in a real browser: focus on "Keep", back to Delete on Escape, and an optimistic removal
+/// that the refused request puts back, with the reason in the alert bar.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use leptos::prelude::*;
+    use shared::budget::Bill;
+    use uuid::Uuid;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{Kind, Summary, records};
+    use crate::testing::{eventually, exists, find, focused, mount, press, settle};
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+    static KIND: Kind = Kind {
+        noun: "bill",
+        plural: "bills",
+        title: "Bills",
+        title_id: "bills-title",
+        empty: "No bills yet.",
+        testid: "bill",
+        prefix: "bill",
+        path: "/api/v1/bills",
+    };
+
+    fn bill(id: Uuid, name: &str) -> Bill {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "name": name, "amount": 4550, "recurrence": {"kind": "monthly", "day": 5},
+            "category": null, "autopay": false, "starts_on": null, "ends_on": null, "version": 1,
+            "created_at": "2026-11-01T10:00:00Z", "updated_at": "2026-11-01T10:00:00Z"
+        }))
+        .expect("a bill")
+    }
+
+    /// Mounts the summary row of "Phone" beside another bill; returns the row, the list and the context.
+    fn phone_row() -> (
+        web_sys::HtmlElement,
+        RwSignal<Vec<Bill>>,
+        Uuid,
+        crate::ui::Ctx,
+    ) {
+        let id = Uuid::from_u128(7);
+        let bills = RwSignal::new(vec![bill(Uuid::from_u128(1), "Rent"), bill(id, "Phone")]);
+        let (root, ctx) = mount(move || {
+            view! {
+                <Summary
+                    kind=&KIND
+                    records=records(bills)
+                    editing=RwSignal::new(None)
+                    id
+                    name="Phone".into()
+                    amount=4550
+                    currency=Signal::derive(|| "USD".to_owned())
+                >
+                    <p>"monthly"</p>
+                </Summary>
+            }
+        });
+        (root, bills, id, ctx)
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_delete_question_opens_on_keep_and_escape_gives_focus_back_to_delete() {
+        let (root, bills, _, _) = phone_row();
+        find(&root, "[aria-label='Delete Phone']").click();
+        settle().await;
+        let keep = focused().expect("something has focus");
+        assert_eq!(
+            keep.text_content().as_deref(),
+            Some("Keep"),
+            "the safe answer has the keyboard"
+        );
+
+        press(
+            &find(&root, "[aria-label='Confirm delete'] button"),
+            "Escape",
+        );
+        settle().await;
+        assert!(
+            !exists(&root, "[aria-label='Confirm delete']"),
+            "Escape closes the question"
+        );
+        let delete = focused().expect("something has focus");
+        assert_eq!(
+            delete.get_attribute("aria-label").as_deref(),
+            Some("Delete Phone")
+        );
+        assert_eq!(bills.get_untracked().len(), 2, "nothing was deleted");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_delete_the_server_refuses_is_put_back_in_place_with_the_reason() {
+        let (root, bills, id, ctx) = phone_row();
+        find(&root, "[aria-label='Delete Phone']").click();
+        settle().await;
+        find(&root, "button.danger").click();
+        // At once, before any answer: the row is gone.
+        let names =
+            || bills.with_untracked(|b| b.iter().map(|b| b.name.clone()).collect::<Vec<_>>());
+        assert_eq!(names(), ["Rent"]);
+
+        // The request cannot reach the server: the bill comes back at its old place, and the alert says why.
+        eventually("the refused delete is rolled back", || {
+            names() == ["Rent", "Phone"]
+        })
+        .await;
+        assert_eq!(bills.with_untracked(|b| b[1].id), id);
+        let notice = ctx.notice.get_untracked().expect("an alert");
+        assert!(notice.contains("Can't reach Payday"), "{notice}");
+    }
+}
