@@ -88,7 +88,15 @@ planted infra/pipeline.yml 's/, s3:DeleteObject\]/]/' 'UiRole: `aws s3 rm` in in
   infra/tools/check-permissions.py --pipeline PLANTED
 planted infra/pipeline.yml 's/PrimarySource: Source/PrimarySource: UiOutput/' \
   'UiDev/Publish: needs buildspec-frontend.yml, but its primary input artifact UiOutput' infra/tools/check-artifacts.py PLANTED
-log "permission and artifact checks each failed on their planted mistakes (5)"
+planted infra/pipeline.yml '/iam:PermissionsBoundary: !Ref ApplicationRoleBoundary/d' \
+  'CfnExecutionRole allows iam:CreateRole (statement OnlyBoundedRoles) without the condition iam:PermissionsBoundary' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+planted infra/application.yml '0,/PermissionsBoundary:/{/PermissionsBoundary:/d}' 'role FunctionRole has no PermissionsBoundary' \
+  infra/tools/check-permissions.py --application PLANTED
+planted infra/pipeline.yml 's/xray:PutTraceSegments, //' \
+  'FunctionRole uses xray:PutTraceSegments, which the boundary payday-application-role-boundary does not allow' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+log "permission and artifact checks each failed on their planted mistakes (8)"
 
 log "rendering application.yml per mode (infra/tools/render.py: conditions resolved as CloudFormation would)"
 "$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]}" >"$OUT/application-serverless.json"

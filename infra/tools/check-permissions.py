@@ -29,8 +29,8 @@ import sys
 import yaml
 
 sys.path.insert(0, os.path.dirname(__file__))
-from delivery import (ROOT, allows, buildspec_commands, iam_actions, load_buildspec, load_template,  # noqa: E402
-                      role_statements, scripts_closure, strip_comments)
+from delivery import (ROOT, allows, buildspec_commands, document_statements, iam_actions, load_buildspec,  # noqa: E402
+                      load_template, matching, role_statements, scripts_closure, strip_comments)
 from render import render  # noqa: E402
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -72,7 +72,6 @@ NOT_NEEDED = {
         "no Targets property: ECS registers its tasks through its service-linked role",
     ("AWS::ElasticLoadBalancingV2::TargetGroup", "elasticloadbalancing:DeregisterTargets"):
         "no Targets property: ECS deregisters its tasks through its service-linked role",
-    ("AWS::IAM::Role", "iam:PutRolePermissionsBoundary"): "no PermissionsBoundary on the stack's roles yet",
     ("AWS::IAM::Role", "iam:DeleteRolePermissionsBoundary"): "removing a boundary is the escape a boundary exists "
                                                              "to prevent; never granted",
     ("AWS::KMS::Key", "kms:DisableKey"): "Enabled is never false (a disabled data key is an outage)",
@@ -307,6 +306,69 @@ def check_execution_role(application, pipeline_path, failures):
             failures.append(f"NOT_NEEDED entry {resource_type} {action} is allowed anyway (stale)")
 
 
+# --- 1b. permissions boundary ---------------------------------------------------------------------------------
+# What the execution role may do to a role only when the role carries the boundary (these actions support the
+# iam:PermissionsBoundary condition key); removing a boundary must not be allowed at all.
+BOUNDED_ACTIONS = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+                   "iam:AttachRolePolicy", "iam:DetachRolePolicy"]
+
+
+def check_boundary(application, pipeline_path, failures):
+    """Every role application.yml creates carries the boundary, the boundary allows what those roles use, and the
+    execution role can create or widen a role only with the boundary on it."""
+    pipeline = load_template(pipeline_path)
+    statements = role_statements(pipeline, "CfnExecutionRole", pipeline_path)
+    boundary_ref = None
+    for action in BOUNDED_ACTIONS:
+        grants = matching(statements, action)
+        if not grants:
+            failures.append(f"CfnExecutionRole does not allow {action}: the application stack cannot manage its roles")
+        for _, _, sid, _, condition in grants:
+            ref = condition.get("StringEquals", {}).get("iam:PermissionsBoundary")
+            if not ref:
+                failures.append(f"CfnExecutionRole allows {action} (statement {sid}) without the condition "
+                                "iam:PermissionsBoundary: a deploy could create a role above the boundary")
+            boundary_ref = boundary_ref or ref
+    if allowed(statements, "iam:DeleteRolePermissionsBoundary"):
+        failures.append("CfnExecutionRole allows iam:DeleteRolePermissionsBoundary: a deploy could lift the boundary")
+    if not isinstance(boundary_ref, dict) or "Ref" not in boundary_ref:
+        failures.append("the iam:PermissionsBoundary condition must !Ref the boundary policy of pipeline.yml")
+        return
+    policy = pipeline["Resources"][boundary_ref["Ref"]]
+    name = policy["Properties"]["ManagedPolicyName"]
+    ceiling = document_statements(policy["Properties"]["PolicyDocument"], f"{pipeline_path}: {boundary_ref['Ref']}")
+    template = load_template(application)
+    for variant, params in VARIANTS.items():
+        rendered = render(template, params)["Resources"]
+        roles, used = 0, set()
+        for role_name, res in rendered.items():
+            props = res.get("Properties", {})
+            if res["Type"] == "AWS::IAM::Role":
+                roles += 1
+                arn = props.get("PermissionsBoundary", {})
+                arn = arn.get("Fn::Sub", "") if isinstance(arn, dict) else arn
+                if not str(arn).endswith(f":policy/{name}"):
+                    failures.append(f"[{variant}] role {role_name} has no PermissionsBoundary ...:policy/{name}")
+                if props.get("ManagedPolicyArns"):
+                    failures.append(f"[{variant}] role {role_name} has managed policies; the boundary check cannot read them")
+                docs = [p["PolicyDocument"] for p in props.get("Policies", [])]
+            elif res["Type"] in ("AWS::IAM::RolePolicy", "AWS::IAM::Policy"):
+                docs = [props["PolicyDocument"]]
+            else:
+                continue
+            for doc in docs:
+                for effect, actions, _, _, _ in document_statements(doc, role_name):
+                    for action in actions if effect == "Allow" else []:
+                        used.add(action)
+                        if not allows(ceiling, action):
+                            failures.append(f"[{variant}] {role_name} uses {action}, which the boundary {name} "
+                                            "does not allow (it would be denied at run time)")
+        print(f"check-permissions: boundary [{variant}]: {roles} roles carry {name}; {len(used)} actions they use "
+              "are inside it")
+    print(f"check-permissions: CfnExecutionRole: {', '.join(BOUNDED_ACTIONS)} only with the boundary; "
+          "no iam:DeleteRolePermissionsBoundary")
+
+
 # --- 2. roles that run commands ------------------------------------------------------------------------------
 def check_github(oidc_path, cmds, failures):
     template = load_template(oidc_path)
@@ -443,6 +505,7 @@ def main():
     VERBOSE = args.verbose
     failures = []
     check_execution_role(args.application, args.pipeline, failures)
+    check_boundary(args.application, args.pipeline, failures)
     cmds = Commands()
     check_github(args.oidc, cmds, failures)
     check_codebuild(args.pipeline, cmds, failures)

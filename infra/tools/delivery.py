@@ -25,7 +25,7 @@ def load_template(path):
 
 
 def role_statements(template, role, path):
-    """Allow/Deny statements of a role's inline policies: [(effect, [action patterns], sid, [resources])]."""
+    """Allow/Deny statements of a role's inline policies: [(effect, [action patterns], sid, [resources], condition)]."""
     resource = template["Resources"].get(role)
     if not resource or resource["Type"] != "AWS::IAM::Role":
         sys.exit(f"{path}: no AWS::IAM::Role named {role}")
@@ -34,17 +34,24 @@ def role_statements(template, role, path):
         sys.exit(f"{path}: {role} has managed policies; this check only reads inline policies and cannot prove them")
     out = []
     for policy in props.get("Policies", []):
-        for st in policy["PolicyDocument"]["Statement"]:
-            if "NotAction" in st:
-                sys.exit(f"{path}: {role} uses NotAction, which this check does not evaluate")
-            actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
-            resources = st.get("Resource", [])
-            out.append((st["Effect"], actions, st.get("Sid", "?"), resources if isinstance(resources, list) else [resources]))
+        out += document_statements(policy["PolicyDocument"], f"{path}: {role}")
     for name, other in template["Resources"].items():  # separate policies attached to the role
         if other["Type"] in ("AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::ManagedPolicy"):
             targets = other["Properties"].get("Roles", []) + [other["Properties"].get("RoleName")]
             if {"Ref": role} in targets:
                 sys.exit(f"{path}: {name} attaches to {role}; this check only reads the role's inline policies")
+    return out
+
+
+def document_statements(document, where):
+    out = []
+    for st in document["Statement"]:
+        if "NotAction" in st:
+            sys.exit(f"{where} uses NotAction, which this check does not evaluate")
+        actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+        resources = st.get("Resource", [])
+        out.append((st["Effect"], actions, st.get("Sid", "?"), resources if isinstance(resources, list) else [resources],
+                    st.get("Condition", {})))
     return out
 
 
@@ -57,10 +64,16 @@ def allows(statements, action, any_resource=False):
     def match(patterns):
         return any(fnmatch.fnmatchcase(action, p.lower()) for p in patterns)
 
-    if any(effect == "Deny" and match(actions) for effect, actions, _, _ in statements):
+    if any(effect == "Deny" and match(actions) for effect, actions, _, _, _ in statements):
         return False
     return any(effect == "Allow" and match(actions) and (not any_resource or "*" in resources)
-               for effect, actions, _, resources in statements)
+               for effect, actions, _, resources, _ in statements)
+
+
+def matching(statements, action):
+    """The Allow statements whose actions match `action`."""
+    return [st for st in statements
+            if st[0] == "Allow" and any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in st[1])]
 
 
 def iam_actions():
