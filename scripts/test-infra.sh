@@ -82,7 +82,9 @@ planted infra/pipeline.yml 's/cloudwatch:PutDashboard, //' 'AWS::CloudWatch::Das
 planted infra/pipeline.yml '/- logs:CreateLogDelivery$/d' 'needs logs:CreateLogDelivery on Resource "*"' \
   infra/tools/check-permissions.py --pipeline PLANTED
 planted infra/github-oidc.yml 's/, cognito-idp:AdminDeleteUser//' \
-  'DeployRole: `aws cognito-idp admin-delete-user` in infra/scripts/smoke-test needs cognito-idp:AdminDeleteUser' \
+  'ProdDeployRole: `aws cognito-idp admin-delete-user` in infra/scripts/smoke-test needs cognito-idp:AdminDeleteUser' \
+  infra/tools/check-permissions.py --oidc PLANTED
+planted infra/github-oidc.yml 's/:environment:prod"/:*"/' "ProdDeployRole trusts GitHub subjects ['*']" \
   infra/tools/check-permissions.py --oidc PLANTED
 planted infra/pipeline.yml 's/, s3:DeleteObject\]/]/' 'UiRole: `aws s3 rm` in infra/scripts/publish-frontend needs s3:DeleteObject' \
   infra/tools/check-permissions.py --pipeline PLANTED
@@ -96,7 +98,7 @@ planted infra/application.yml '0,/PermissionsBoundary:/{/PermissionsBoundary:/d}
 planted infra/pipeline.yml 's/xray:PutTraceSegments, //' \
   'FunctionRole uses xray:PutTraceSegments, which the boundary payday-application-role-boundary does not allow' \
   infra/tools/check-permissions.py --pipeline PLANTED
-log "permission and artifact checks each failed on their planted mistakes (8)"
+log "permission and artifact checks each failed on their planted mistakes (9)"
 
 log "rendering application.yml per mode (infra/tools/render.py: conditions resolved as CloudFormation would)"
 "$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]}" >"$OUT/application-serverless.json"

@@ -161,7 +161,18 @@ USES_ACTIONS = {
     "Swatinem/rust-cache": [],
 }
 VERBOSE = False
-ROLE_VARIABLES = {"AWS_DEPLOY_ROLE_ARN": "DeployRole"}  # repository variable -> role in github-oidc.yml
+# Variable -> role in github-oidc.yml per GitHub environment of the job (None: no environment, the repository's
+# value). The prod environment overrides the repository's AWS_DEPLOY_ROLE_ARN with ProdDeployRole's ARN.
+ROLE_VARIABLES = {"AWS_DEPLOY_ROLE_ARN": {None: "DevDeployRole", "dev": "DevDeployRole", "prod": "ProdDeployRole"}}
+
+
+def job_environments(job):
+    """The GitHub environments a job can run in: a literal name, every one for an expression, None for none."""
+    env = job.get("environment")
+    name = env.get("name") if isinstance(env, dict) else env
+    if name is None:
+        return [None]
+    return ["dev", "prod"] if "${{" in str(name) else [str(name)]
 
 
 IAM = iam_actions()
@@ -386,7 +397,7 @@ def check_github(oidc_path, cmds, failures):
                     if not names:
                         failures.append(f"{path} job {job_name} assumes {target}, which ROLE_VARIABLES does not map to a role")
                         break
-                    role = names[0]
+                    role = sorted({names[0][e] for e in job_environments(job)})
                     continue
                 if role is None:
                     continue
@@ -398,10 +409,11 @@ def check_github(oidc_path, cmds, failures):
                         failures.append(f"{path} job {job_name}: step uses {action} with AWS credentials; say in "
                                         "USES_ACTIONS what it calls")
                     uses.append((f"{path} job {job_name} ({action})", USES_ACTIONS.get(action, [])))
-            if role:
-                per_role.setdefault(role, ([], []))
-                per_role[role][0].extend(sources)
-                per_role[role][1].extend(uses)
+            for r in role or []:  # a job that can run in dev or prod must work with either role
+                per_role.setdefault(r, ([], []))
+                per_role[r][0].extend(sources)
+                per_role[r][1].extend(uses)
+    check_trust(template, failures)
     for role, (sources, uses) in sorted(per_role.items()):
         statements = role_statements(template, role, oidc_path)
         n_jobs = len({w for w, _ in sources} | {w.split(" (")[0] for w, _ in uses})
@@ -415,6 +427,25 @@ def check_github(oidc_path, cmds, failures):
               f"({', '.join(sorted(scripts))}), {calls} calls -> {len(actions)} distinct actions checked")
     if not per_role:
         failures.append("no workflow job assumes an AWS role: nothing was checked")
+
+
+def check_trust(template, failures):
+    """Each deploy role trusts exactly the GitHub subjects of the jobs mapped to it: environment:<name> for each
+    environment, ref:refs/heads/main for jobs without one (so the prod role trusts only the prod environment)."""
+    for role, envs in sorted({r: {e for e, rr in m.items() if rr == r}
+                              for m in ROLE_VARIABLES.values() for r in m.values()}.items()):
+        expected = {f"environment:{e}" for e in envs if e} | ({"ref:refs/heads/main"} if None in envs else set())
+        subjects = set()
+        for st in template["Resources"][role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+            for test in st.get("Condition", {}).values():
+                values = test.get("token.actions.githubusercontent.com:sub", [])
+                for v in values if isinstance(values, list) else [values]:
+                    v = v.get("Fn::Sub", v) if isinstance(v, dict) else v
+                    subjects.add(str(v).replace("repo:${GitHubRepository}:", "", 1))
+        if subjects != expected:
+            failures.append(f"{role} trusts GitHub subjects {sorted(subjects)}; its jobs need exactly {sorted(expected)}")
+        else:
+            print(f"check-permissions: {role} trusts only {', '.join(sorted(subjects))} of this repository")
 
 
 def check_codebuild(pipeline_path, cmds, failures):
