@@ -89,7 +89,7 @@ planted infra/github-oidc.yml 's/:environment:prod"/:*"/' "ProdDeployRole trusts
 planted infra/pipeline.yml 's/, s3:DeleteObject\]/]/' 'UiRole: `aws s3 rm` in infra/scripts/publish-frontend needs s3:DeleteObject' \
   infra/tools/check-permissions.py --pipeline PLANTED
 planted infra/pipeline.yml 's/PrimarySource: Source/PrimarySource: UiOutput/' \
-  'UiDev/Publish: needs buildspec-frontend.yml, but its primary input artifact UiOutput' infra/tools/check-artifacts.py PLANTED
+  'Dev/PublishUi: needs buildspec-frontend.yml, but its primary input artifact UiOutput' infra/tools/check-artifacts.py PLANTED
 planted infra/pipeline.yml '/iam:PermissionsBoundary: !Ref ApplicationRoleBoundary/d' \
   'CfnExecutionRole allows iam:CreateRole (statement OnlyBoundedRoles) without the condition iam:PermissionsBoundary' \
   infra/tools/check-permissions.py --pipeline PLANTED

@@ -48,6 +48,8 @@ def document_statements(document, where):
     for st in document["Statement"]:
         if "NotAction" in st:
             sys.exit(f"{where} uses NotAction, which this check does not evaluate")
+        if "Action" not in st:
+            sys.exit(f"{where}: a statement without Action")
         actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
         resources = st.get("Resource", [])
         out.append((st["Effect"], actions, st.get("Sid", "?"), resources if isinstance(resources, list) else [resources],
