@@ -10,6 +10,11 @@
    provider lists for the create, read, update and delete handlers (the registry schemas cfn-lint ships) must be
    allowed by the role's inline policy. The few that cannot apply to our templates are in NOT_NEEDED, each with
    its reason; an entry that no longer matches a schema or is allowed anyway fails too (no stale excuses).
+   The list handler is left out: CloudFormation calls it for resource import and template generation, not for
+   stack create/update/delete/rollback. Permissions a schema names that IAM does not know (cfn-lint's IAM data)
+   cannot be granted and are skipped, and printed. Actions that take no resource ARN must be on Resource "*".
+   The boundary: every role application.yml creates carries pipeline.yml's boundary policy, which allows all
+   they use, and the execution role can create or widen roles only with it.
 2. Roles that run commands: the GitHub deploy role (github-oidc.yml) against every step of every workflow job
    that assumes it; each CodeBuild project's role (pipeline.yml) against its buildspec, plus what CodeBuild itself
    does for it (logs, artifacts, key); the CodePipeline role against its actions. `aws <service> <command>` calls
