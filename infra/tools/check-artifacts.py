@@ -15,6 +15,7 @@ import re
 import sys
 import os
 
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 sys.path.insert(0, os.path.dirname(__file__))
 from delivery import buildspec_commands, load_buildspec, load_template, scripts_closure, tracked_files  # noqa: E402
 

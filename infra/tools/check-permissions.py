@@ -33,6 +33,7 @@ import sys
 
 import yaml
 
+sys.dont_write_bytecode = True  # no __pycache__ in the work tree
 sys.path.insert(0, os.path.dirname(__file__))
 from delivery import (ROOT, allows, buildspec_commands, document_statements, iam_actions, load_buildspec,  # noqa: E402
                       load_template, matching, role_statements, scripts_closure, strip_comments)
