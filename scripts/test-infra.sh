@@ -4,6 +4,8 @@
 #     custom-domain variant), cfn-guard (infra/policy/payday.guard on every template and on each rendered mode;
 #     every fixture in infra/policy/fixtures/ must fail exactly its rule), checkov (every skip has a reason).
 #     The stage dashboard's body per mode (infra/tools/check-dashboard.py: valid JSON, first-look panels, alarms).
+#     Deploy permissions (infra/tools/check-permissions.py) and pipeline artifacts (infra/tools/check-artifacts.py),
+#     each also run on a planted mistake that it must report.
 #  2. Delivery files: hadolint (Dockerfile), compose-spec schema (docker-compose.yml), GitHub workflow schema +
 #     actionlint (.github/workflows), Dependabot schema (.github/dependabot.yml), our buildspec schema
 #     (buildspec-*.yml; a broken one must be rejected).
@@ -59,6 +61,44 @@ log "cfn-lint $CFN_LINT: every template, application.yml per mode (warnings fail
 "$B/cfn-lint" --parameters "${SERVERFUL[@]}" -- infra/application.yml
 "$B/cfn-lint" --parameters "${SERVERFUL_MONGO[@]}" -- infra/application.yml
 "$B/cfn-lint" --parameters "${PIPELINE[@]}" -- infra/pipeline.yml
+
+log "deploy permissions (infra/tools/check-permissions.py): CfnExecutionRole vs every resource type's handler permissions per stage x mode; deploy, CodeBuild and CodePipeline roles vs the aws calls of their steps"
+"$B/python" infra/tools/check-permissions.py
+log "pipeline artifacts (infra/tools/check-artifacts.py): each action's buildspec, scripts and template are in its input artifacts"
+"$B/python" infra/tools/check-artifacts.py infra/pipeline.yml
+# Each check must fail on a planted mistake: one permission (or the primary input) taken away, the rest as is.
+planted() { # planted FILE SED_EXPR EXPECTED_MESSAGE CHECK_ARGS... : the check must fail on FILE edited by SED_EXPR
+  local file=$1 expr=$2 expected=$3 copy; shift 3
+  copy="$OUT/planted-$(basename "$file")"
+  sed "$expr" "$file" >"$copy"
+  ! cmp -s "$file" "$copy" || die "planted mistake '$expr' did not change $file"
+  if "$B/python" "${@/PLANTED/$copy}" >"$OUT/planted.log" 2>&1; then
+    die "${*/PLANTED/$copy} passed with the planted mistake '$expr' in $file"
+  fi
+  grep -qF -- "$expected" "$OUT/planted.log" || { cat "$OUT/planted.log"; die "planted '$expr': failed without saying: $expected"; }
+}
+planted infra/pipeline.yml 's/cloudwatch:PutDashboard, //' 'AWS::CloudWatch::Dashboard create handler needs cloudwatch:PutDashboard' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+planted infra/pipeline.yml '/- logs:CreateLogDelivery$/d' 'needs logs:CreateLogDelivery on Resource "*"' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+planted infra/github-oidc.yml 's/, cognito-idp:AdminDeleteUser//' \
+  'ProdDeployRole: `aws cognito-idp admin-delete-user` in infra/scripts/smoke-test needs cognito-idp:AdminDeleteUser' \
+  infra/tools/check-permissions.py --oidc PLANTED
+planted infra/github-oidc.yml 's/:environment:prod"/:*"/' "ProdDeployRole trusts GitHub subjects ['*']" \
+  infra/tools/check-permissions.py --oidc PLANTED
+planted infra/pipeline.yml 's/, s3:DeleteObject\]/]/' 'UiRole: `aws s3 rm` in infra/scripts/publish-frontend needs s3:DeleteObject' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+planted infra/pipeline.yml 's/PrimarySource: Source/PrimarySource: UiOutput/' \
+  'Dev/PublishUi: needs buildspec-frontend.yml, but its primary input artifact UiOutput' infra/tools/check-artifacts.py PLANTED
+planted infra/pipeline.yml '/iam:PermissionsBoundary: !Ref ApplicationRoleBoundary/d' \
+  'CfnExecutionRole allows iam:CreateRole (statement OnlyBoundedRoles) without the condition iam:PermissionsBoundary' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+planted infra/application.yml '0,/PermissionsBoundary:/{/PermissionsBoundary:/d}' 'role FunctionRole has no PermissionsBoundary' \
+  infra/tools/check-permissions.py --application PLANTED
+planted infra/pipeline.yml 's/xray:PutTraceSegments, //' \
+  'FunctionRole uses xray:PutTraceSegments, which the boundary payday-application-role-boundary does not allow' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+log "permission and artifact checks each failed on their planted mistakes (9)"
 
 log "rendering application.yml per mode (infra/tools/render.py: conditions resolved as CloudFormation would)"
 "$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]}" >"$OUT/application-serverless.json"

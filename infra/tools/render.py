@@ -41,7 +41,11 @@ def main(argv):
         else:
             args.append(arg)
     path, overrides = args[0], dict(a.split("=", 1) for a in args[1:])
-    template = load(path)
+    json.dump(render(load(path), overrides, subset), sys.stdout, indent=1)
+
+
+def render(template, overrides, subset=None):
+    """The variant of a loaded template that these parameter values deploy (also used by check-permissions.py)."""
     params = {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()}
     unknown = set(overrides) - set(params)
     if unknown:
@@ -138,7 +142,7 @@ def main(argv):
             rendered["Resources"][k] = r
         rendered["Outputs"] = {k: v for k, v in outputs.items() if not (set(refs(v)) & dropped)}
         rendered.pop("Metadata", None)
-    json.dump(rendered, sys.stdout, indent=1)
+    return rendered
 
 
 if __name__ == "__main__":
