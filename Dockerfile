@@ -47,6 +47,8 @@ RUN apt-get update \
  && cargo install trunk --locked --version 0.21.14 \
  && cargo install wasm-bindgen-cli --version 0.2.130
 COPY --from=planner /app/recipe.json recipe.json
+# The wasm build's flags (Leptos' erase_components), so the cooked dependencies match the UI build below.
+COPY .cargo .cargo
 RUN cargo chef cook --profile wasm-release --locked --target wasm32-unknown-unknown --package frontend --recipe-path recipe.json
 COPY . .
 RUN bash scripts/build-ui.sh
