@@ -426,6 +426,9 @@ pub async fn settings_are_versioned(store: &dyn Store) {
     ));
     let mut changed = stored.clone();
     changed.currency = "EUR".into();
+    // The balance and the day it was stated are stored with the rest.
+    changed.current_balance = Some(-1250);
+    changed.balance_on = Some(date("2026-12-04"));
     let v2 = store.put_settings(me, &changed, Some(1)).await.unwrap();
     assert_eq!(v2.version, 2);
     assert!(matches!(
