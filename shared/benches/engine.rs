@@ -131,6 +131,7 @@ fn engine(c: &mut Criterion) {
             bills: &bills,
             marks: &marks,
             balance: Some(500_000),
+            balance_on: Some(as_of - chrono::Days::new(10)),
         };
         let summary = summarize(&input);
         let occurrences: usize = summary.periods.iter().map(|p| p.bills.len()).sum();

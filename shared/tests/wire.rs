@@ -199,6 +199,7 @@ fn a_full_budget_summary_reads_back() {
             bills: &bills,
             marks: &marks,
             balance,
+            balance_on: Some(date(2026, 11, 1)),
         });
         assert!(summary.periods.iter().any(|p| !p.bills.is_empty()));
         assert!(summary.periods.iter().any(|p| !p.paychecks.is_empty()));
@@ -218,6 +219,7 @@ fn settings_accounts_and_errors_read_back() {
             currency: "JPY".into(),
             time_zone: "America/Chicago".into(),
             current_balance,
+            balance_on: current_balance.map(|_| date(2026, 11, 4)),
             updated_at: at("2026-11-21T10:00:00Z"),
             version: 3,
         });

@@ -145,3 +145,35 @@ async fn every_schema_reference_resolves() {
         );
     }
 }
+
+/// The summary's dated balance and safe-to-spend, and the settings' balance date, are documented for clients.
+#[tokio::test]
+async fn the_balance_and_safe_to_spend_are_documented() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (schema, property) in [
+        ("BudgetSummary", "balance"),
+        ("BudgetSummary", "safe_to_spend"),
+        ("BalanceNow", "paid_since"),
+        ("SafeToSpend", "missing"),
+        ("Settings", "balance_on"),
+        ("UpdateSettings", "balance_on"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][property].is_object(),
+            "{schema}.{property} missing from openapi.json"
+        );
+    }
+    assert_eq!(
+        schemas["SafeToSpendMissing"]["enum"],
+        serde_json::json!(["no_balance", "no_pay_schedule"])
+    );
+}

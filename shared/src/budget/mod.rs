@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use bill::{Bill, CreateBill, Recurrence, UpdateBill};
 pub use calendar::DayOfMonth;
 pub use currency::{is_currency, minor_units};
+pub use engine::{BalanceNow, PaidBill, SafeToSpend, SafeToSpendMissing};
 pub use engine::{
     BalancePoint, BillDue, BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, OVERDUE_DAYS, Paycheck,
     Period, Reserve, SummaryInput, summarize,
