@@ -455,6 +455,13 @@ pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn 
     ));
     let mut renamed = s1.clone();
     renamed.name = "Main salary".into();
+    // Payday overrides live inside the schedule record.
+    renamed.payday_overrides = vec![shared::budget::PaydayOverride {
+        date: date("2026-12-04"),
+        status: shared::budget::PaydayStatus::Changed,
+        amount: Some(123_400),
+        updated_at: at(5),
+    }];
     assert_eq!(
         store
             .update_schedule(me, &renamed, 1)
@@ -462,6 +469,14 @@ pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn 
             .unwrap()
             .version,
         2
+    );
+    assert_eq!(
+        store
+            .get_schedule(me, s1.id)
+            .await
+            .unwrap()
+            .payday_overrides,
+        renamed.payday_overrides
     );
     assert!(matches!(
         store.update_schedule(me, &renamed, 1).await,

@@ -34,6 +34,7 @@ fn schedules(two_jobs: bool) -> Vec<PaySchedule> {
         days: None,
         day: None,
         weekend: WeekendRule::None,
+        payday_overrides: Vec::new(),
         created_at: now(),
         updated_at: now(),
         version: 1,

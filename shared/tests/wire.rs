@@ -12,7 +12,7 @@ use shared::Page;
 use shared::auth::{Me, TokenResponse};
 use shared::budget::{
     Bill, BudgetSummary, DayOfMonth, Frequency, OccurrenceMark, OccurrenceStatus, PaySchedule,
-    Recurrence, Settings, SummaryInput, WeekendRule, summarize,
+    PaydayOverride, PaydayStatus, Recurrence, Settings, SummaryInput, WeekendRule, summarize,
 };
 use shared::tasks::{Priority, Task};
 use shared::wire::{FromJson, from_str};
@@ -105,6 +105,7 @@ fn schedules() -> Vec<PaySchedule> {
         days: None,
         day: None,
         weekend,
+        payday_overrides: Vec::new(),
         created_at: at("2026-11-01T00:00:00Z"),
         updated_at: at("2026-11-01T00:00:00Z"),
         version: 1,
@@ -116,6 +117,20 @@ fn schedules() -> Vec<PaySchedule> {
         },
         PaySchedule {
             anchor_date: Some(date(2026, 11, 13)),
+            payday_overrides: vec![
+                PaydayOverride {
+                    date: date(2026, 11, 27),
+                    status: PaydayStatus::Changed,
+                    amount: Some(123_400),
+                    updated_at: at("2026-11-20T00:00:00Z"),
+                },
+                PaydayOverride {
+                    date: date(2026, 12, 11),
+                    status: PaydayStatus::Skipped,
+                    amount: None,
+                    updated_at: at("2026-11-20T00:00:00Z"),
+                },
+            ],
             ..base(2, Frequency::Biweekly, WeekendRule::PreviousBusinessDay)
         },
         PaySchedule {

@@ -933,3 +933,76 @@ async fn a_dated_balance_takes_off_the_bills_paid_since_that_day() {
         .unwrap();
     assert_eq!(cleared["balance_on"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_payday_can_be_paid_a_different_amount_or_skipped_and_restored() {
+    let app = spawn_app().await;
+    let session = app.user("b-payday@example.com").await;
+    let before = worked_example(&app, &session).await;
+    let salary = before["periods"][1]["paychecks"][0]["schedule_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("/api/v1/pay-schedules/{salary}/paydays/2025-11-28");
+    let put = |body: Value| app.put(&url).bearer_auth(&session.token).json(&body).send();
+    let summary = || {
+        app.get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2025-11-20&periods=3",
+        )
+    };
+
+    // Overtime on Nov 28: $2,500 instead of $2,000.
+    let changed = put(json!({"amount": 250000})).await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let schedule: Value = changed.json().await.unwrap();
+    assert_eq!(
+        schedule["payday_overrides"][0]["status"], "changed",
+        "{schedule}"
+    );
+    assert_eq!(schedule["version"], 2);
+    let overtime = summary().await;
+    assert_eq!(overtime["periods"][1]["income"], 250000);
+    assert_eq!(overtime["periods"][1]["left_over"], 40000);
+
+    // Skipped: Nov 28 is no payday, so the first period runs to Dec 12 and the Dec 1 rent and Dec 5 card fall in it.
+    assert_eq!(
+        put(json!({"status": "skipped"})).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let skipped = summary().await;
+    assert_eq!(skipped["next_payday"], "2025-12-12");
+    assert_eq!(skipped["periods"][0]["end"], "2025-12-12");
+    assert_eq!(skipped["set_aside_now"], 240000);
+
+    field_error(
+        put(json!({"status": "skipped", "amount": 1}))
+            .await
+            .unwrap(),
+        "amount",
+    )
+    .await;
+    field_error(
+        app.put(&format!(
+            "/api/v1/pay-schedules/{salary}/paydays/2025-11-27"
+        ))
+        .bearer_auth(&session.token)
+        .json(&json!({"amount": 1}))
+        .send()
+        .await
+        .unwrap(),
+        "date",
+    )
+    .await;
+    assert_error(
+        put(json!({"amount": 1, "note": "bonus"})).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    let restore = || app.delete(&url).bearer_auth(&session.token).send();
+    assert_eq!(restore().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(summary().await["periods"], before["periods"]);
+    assert_error(restore().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+}

@@ -33,6 +33,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/bills/{id}/occurrences/{due_on}"),
     ("delete", "/api/v1/bills/{id}/occurrences/{due_on}"),
     ("get", "/api/v1/budget/summary"),
+    ("put", "/api/v1/pay-schedules/{id}/paydays/{date}"),
+    ("delete", "/api/v1/pay-schedules/{id}/paydays/{date}"),
     ("get", "/healthz"),
     ("get", "/readyz"),
 ];
@@ -83,7 +85,8 @@ async fn every_documented_route_is_served() {
     for (path, operations) in doc["paths"].as_object().unwrap() {
         let concrete = path
             .replace("{id}", &uuid::Uuid::new_v4().to_string())
-            .replace("{due_on}", "2026-12-01");
+            .replace("{due_on}", "2026-12-01")
+            .replace("{date}", "2026-12-04");
         for method in operations.as_object().unwrap().keys() {
             let response = app
                 .client

@@ -10,6 +10,8 @@
 //! - A period's income is the paychecks dated on its start (so the current period's income is the pay on `as_of`
 //!   if `as_of` is a payday, else 0). `committed` sums the occurrences still due (not paid, not skipped — a paid
 //!   occurrence never counts, whatever `amount_paid` says). `left_over = income − committed`, negative allowed.
+//! - Payday overrides (inside each schedule): a skipped payday is not a payday (no period starts there and it
+//!   takes no reserve share); a changed one pays its own amount.
 //! - With no (usable) pay schedule there is no payday: `next_payday` is `None` and there is a single period
 //!   `[as_of, as_of + 1 month)` with no income.
 //! - With a balance: `current_balance` is the balance at the start of `as_of`, before anything dated `as_of`.
@@ -237,7 +239,7 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
     let pays = collect_paychecks(input.schedules, as_of, wanted);
     // p1, p2, …: the first `wanted` distinct paydays strictly after `as_of`.
     let mut paydays: Vec<NaiveDate> = Vec::with_capacity(wanted);
-    for (date, _) in &pays {
+    for (date, _, _) in &pays {
         if *date > as_of && paydays.last() != Some(date) {
             paydays.push(*date);
             if paydays.len() == wanted {
@@ -269,16 +271,16 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
         })
         .collect();
 
-    for (date, schedule) in pays.iter().filter(|(d, _)| *d < end) {
+    for (date, schedule, amount) in pays.iter().filter(|(d, _, _)| *d < end) {
         let schedule = &input.schedules[*schedule];
         let period = &mut periods[period_of(*date)];
         // Paychecks land only on period starts: every payday after `as_of` starts a period.
-        period.income = period.income.saturating_add(schedule.amount);
+        period.income = period.income.saturating_add(*amount);
         period.paychecks.push(Paycheck {
             schedule_id: schedule.id,
             name: schedule.name.clone(),
             date: *date,
-            amount: schedule.amount,
+            amount: *amount,
         });
     }
 
@@ -437,23 +439,24 @@ fn safe_to_spend(
     }
 }
 
-/// Every paycheck `(date, schedule index)` from `as_of` up to (not including) the `wanted`-th distinct payday after
-/// `as_of` of each schedule — enough to cover the union's first `wanted` paydays — sorted by date then schedule.
+/// Every paycheck `(date, schedule index, amount)` from `as_of` up to (not including) the `wanted`-th distinct
+/// payday after `as_of` of each schedule — enough to cover the union's first `wanted` paydays — sorted by date then
+/// schedule. Payday overrides are applied: a skipped payday is not a payday, a changed one pays its amount.
 fn collect_paychecks(
     schedules: &[PaySchedule],
     as_of: NaiveDate,
     wanted: usize,
-) -> Vec<(NaiveDate, usize)> {
+) -> Vec<(NaiveDate, usize, Money)> {
     let mut pays = Vec::new();
     for (index, schedule) in schedules.iter().enumerate() {
         let mut distinct_after = 0;
         let mut last = as_of;
-        for date in schedule.paydays_from(as_of) {
+        for (date, amount) in schedule.paychecks_from(as_of) {
             if date > last {
                 distinct_after += 1;
                 last = date;
             }
-            pays.push((date, index));
+            pays.push((date, index, amount));
             if distinct_after == wanted {
                 break;
             }
@@ -698,7 +701,11 @@ fn reserves(input: &SummaryInput, marks: &Marks) -> Vec<Reserve> {
     let mut paydays: Vec<NaiveDate> = input
         .schedules
         .iter()
-        .flat_map(|s| s.paydays_from(as_of).take_while(|d| *d < last_due))
+        .flat_map(|s| {
+            s.paychecks_from(as_of)
+                .map(|(date, _)| date)
+                .take_while(|d| *d < last_due)
+        })
         .collect();
     paydays.sort_unstable();
     paydays.dedup();

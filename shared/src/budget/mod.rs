@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod currency;
 pub mod engine;
 pub mod occurrence;
+pub mod payday;
 pub mod schedule;
 pub mod settings;
 
@@ -31,6 +32,7 @@ pub use engine::{
     Period, Reserve, SummaryInput, summarize,
 };
 pub use occurrence::{MarkOccurrence, OccurrenceMark, OccurrenceStatus};
+pub use payday::{MAX_PAYDAY_OVERRIDES, MarkPayday, PaydayOverride, PaydayStatus};
 pub use schedule::{CreatePaySchedule, Frequency, PaySchedule, UpdatePaySchedule, WeekendRule};
 pub use settings::{Settings, UpdateSettings};
 

@@ -27,6 +27,7 @@ fn schedule(id: u128, amount: Money, frequency: Frequency) -> PaySchedule {
         days: None,
         day: None,
         weekend: WeekendRule::None,
+        payday_overrides: Vec::new(),
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -1547,4 +1548,196 @@ proptest! {
             }
         }
     }
+}
+
+// ---- Payday overrides -------------------------------------------------------------------------------------------
+
+fn payday_override(on: NaiveDate, status: PaydayStatus, amount: Option<Money>) -> PaydayOverride {
+    PaydayOverride {
+        date: on,
+        status,
+        amount,
+        updated_at: now(),
+    }
+}
+
+#[test]
+fn a_changed_payday_pays_its_own_amount_in_its_period_and_the_projection() {
+    // The worked example's salary, with overtime on Nov 28: $2,500 instead of $2,000.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14))
+        .with_override(payday_override(
+            date(2025, 11, 28),
+            PaydayStatus::Changed,
+            Some(250_000),
+        ))
+        .unwrap();
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &[], &[], Some(50_000));
+
+    assert_eq!(s.periods[1].income, 250_000);
+    assert_eq!(s.periods[1].paychecks[0].amount, 250_000);
+    assert_eq!(s.periods[2].income, 200_000);
+    assert_eq!(balance_at(&s, date(2025, 11, 28)), Some(300_000));
+}
+
+#[test]
+fn a_skipped_payday_starts_no_period_and_the_next_payday_comes_later() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14))
+        .with_override(payday_override(
+            date(2025, 11, 28),
+            PaydayStatus::Skipped,
+            None,
+        ))
+        .unwrap();
+    let loan = monthly_bill(10, "Loan", 30_000, 5);
+
+    let s = summary(date(2025, 11, 20), 2, &[pay], &[loan], &[], Some(50_000));
+
+    assert_eq!(s.next_payday, Some(date(2025, 12, 12)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2025, 11, 20), date(2025, 12, 12)),
+            (date(2025, 12, 12), date(2025, 12, 26)),
+        ]
+    );
+    // The Dec 5 loan is now due before the next paycheck: it is set aside now and safe to spend counts it.
+    assert_eq!(s.set_aside_now, 30_000);
+    assert_eq!(s.safe_to_spend.amount, Some(20_000));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn changing_one_paydays_amount_changes_that_paycheck_only(
+        case in any_case(),
+        pick in any::<prop::sample::Index>(),
+        amount in 1..=1_000_000i64,
+    ) {
+        prop_assume!(!case.schedules.is_empty());
+        let before = case.summarize(&[]);
+        let first = &case.schedules[0];
+        let paid: Vec<&Paycheck> = before
+            .periods
+            .iter()
+            .flat_map(|p| &p.paychecks)
+            .filter(|c| c.schedule_id == first.id)
+            .collect();
+        prop_assume!(!paid.is_empty());
+        let on = paid[pick.index(paid.len())].date;
+        let mut changed = case.clone();
+        changed.schedules[0] = first
+            .with_override(payday_override(on, PaydayStatus::Changed, Some(amount)))
+            .unwrap();
+
+        let after = changed.summarize(&[]);
+
+        prop_assert_eq!(bounds(&after), bounds(&before));
+        let same_day = paid.iter().filter(|c| c.date == on).count() as Money;
+        let income = |s: &BudgetSummary| s.periods.iter().map(|p| p.income).sum::<Money>();
+        prop_assert_eq!(income(&after), income(&before) + same_day * (amount - first.amount));
+        for check in after.periods.iter().flat_map(|p| &p.paychecks) {
+            if check.schedule_id == first.id && check.date == on {
+                prop_assert_eq!(check.amount, amount);
+            }
+        }
+    }
+
+    #[test]
+    fn a_skipped_payday_pays_nothing_and_every_period_still_starts_on_a_paycheck(
+        case in any_case(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        prop_assume!(!case.schedules.is_empty());
+        let before = case.summarize(&[]);
+        let first = &case.schedules[0];
+        let paid: Vec<NaiveDate> = before
+            .periods
+            .iter()
+            .flat_map(|p| &p.paychecks)
+            .filter(|c| c.schedule_id == first.id)
+            .map(|c| c.date)
+            .collect();
+        prop_assume!(!paid.is_empty());
+        let on = paid[pick.index(paid.len())];
+        let mut skipped = case.clone();
+        skipped.schedules[0] = first
+            .with_override(payday_override(on, PaydayStatus::Skipped, None))
+            .unwrap();
+
+        let after = skipped.summarize(&[]);
+
+        for (i, period) in after.periods.iter().enumerate() {
+            prop_assert!(!period.paychecks.iter().any(|c| c.schedule_id == first.id && c.date == on));
+            if i > 0 {
+                prop_assert!(period.paychecks.iter().any(|c| c.date == period.start));
+            }
+        }
+        for (b, a) in before.reserves.iter().zip(&after.reserves) {
+            prop_assert!(a.paychecks_until_due <= b.paychecks_until_due);
+        }
+    }
+}
+
+#[test]
+fn the_skipped_payday_worked_example_in_docs_budget_md_holds() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14))
+        .with_override(payday_override(
+            date(2025, 11, 28),
+            PaydayStatus::Skipped,
+            None,
+        ))
+        .unwrap();
+    let bills = [
+        monthly_bill(10, "Rent", 180_000, 1),
+        monthly_bill(11, "Card", 30_000, 5),
+        monthly_bill(12, "Loan", 30_000, 25),
+        bill(
+            13,
+            "Insurance",
+            60_000,
+            Recurrence::Yearly {
+                month: 3,
+                day: DayOfMonth::Day(1),
+            },
+        ),
+    ];
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &bills, &[], Some(50_000));
+
+    let table: Vec<_> = s
+        .periods
+        .iter()
+        .map(|p| (p.start, p.end, p.income, p.committed, p.left_over))
+        .collect();
+    assert_eq!(
+        table,
+        [
+            (date(2025, 11, 20), date(2025, 12, 12), 0, 240_000, -240_000),
+            (
+                date(2025, 12, 12),
+                date(2025, 12, 26),
+                200_000,
+                30_000,
+                170_000
+            ),
+            (
+                date(2025, 12, 26),
+                date(2026, 1, 9),
+                200_000,
+                210_000,
+                -10_000
+            ),
+        ]
+    );
+    assert_eq!(
+        (
+            s.reserves[0].paychecks_until_due,
+            s.reserves[0].per_paycheck
+        ),
+        (6, 10_000)
+    );
+    assert_eq!(s.safe_to_spend.until, Some(date(2025, 12, 12)));
+    assert_eq!(s.safe_to_spend.amount, Some(-200_000));
 }
