@@ -14,10 +14,11 @@
 //!   takes no reserve share); a changed one pays its own amount.
 //! - With no (usable) pay schedule there is no payday: `next_payday` is `None` and there is a single period
 //!   `[as_of, as_of + 1 month)` with no income.
-//! - With a balance: `current_balance` is the balance at the start of `as_of`, before anything dated `as_of`.
-//!   Each day with events adds its paychecks and subtracts its still-due bills; `projected_balance` has one point
-//!   for `as_of` and one per later day with events (the end-of-day balance; the balance is flat between points),
-//!   and `lowest_balance` is the lowest of them (the earliest on a tie). Overdue bills are paid out on `as_of`.
+//! - With a balance: the projection starts from `balance.now` (see "Dated balance" below), the balance at the start
+//!   of `as_of`, before anything dated `as_of`. Each day with events adds its paychecks and subtracts its still-due
+//!   bills (and those paid ahead); `projected_balance` has one point for `as_of` and one per later day with events
+//!   (the end-of-day balance; the balance is flat between points), and `lowest_balance` is the lowest of them (the
+//!   earliest on a tie). Overdue bills are paid out on `as_of`.
 //! - Overdue: an occurrence in the [`OVERDUE_DAYS`] before `as_of` that is unmarked, of a bill that is not on
 //!   autopay and already existed that day (created on or before it, in the user's time zone), is still owed: it is listed first in the
 //!   current period and counted in its `committed`, so in `set_aside_now`. Marking it paid or skipped clears it.
