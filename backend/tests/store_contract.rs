@@ -426,6 +426,9 @@ pub async fn settings_are_versioned(store: &dyn Store) {
     ));
     let mut changed = stored.clone();
     changed.currency = "EUR".into();
+    // The balance and the day it was stated are stored with the rest.
+    changed.current_balance = Some(-1250);
+    changed.balance_on = Some(date("2026-12-04"));
     let v2 = store.put_settings(me, &changed, Some(1)).await.unwrap();
     assert_eq!(v2.version, 2);
     assert!(matches!(
@@ -452,6 +455,13 @@ pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn 
     ));
     let mut renamed = s1.clone();
     renamed.name = "Main salary".into();
+    // Payday overrides live inside the schedule record.
+    renamed.payday_overrides = vec![shared::budget::PaydayOverride {
+        date: date("2026-12-04"),
+        status: shared::budget::PaydayStatus::Changed,
+        amount: Some(123_400),
+        updated_at: at(5),
+    }];
     assert_eq!(
         store
             .update_schedule(me, &renamed, 1)
@@ -459,6 +469,14 @@ pub async fn schedules_and_bills_crud_with_versions_and_owner_scope(store: &dyn 
             .unwrap()
             .version,
         2
+    );
+    assert_eq!(
+        store
+            .get_schedule(me, s1.id)
+            .await
+            .unwrap()
+            .payday_overrides,
+        renamed.payday_overrides
     );
     assert!(matches!(
         store.update_schedule(me, &renamed, 1).await,

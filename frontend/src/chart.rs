@@ -172,6 +172,8 @@ mod tests {
                 },
             ],
             reserves: vec![],
+            balance: None,
+            safe_to_spend: Default::default(),
         }
     }
 

@@ -258,6 +258,8 @@ mod tests {
             lowest_balance: None,
             projected_balance: vec![],
             reserves: vec![],
+            balance: None,
+            safe_to_spend: Default::default(),
         }
     }
 

@@ -447,6 +447,7 @@ impl ScheduleDraft {
             days,
             day,
             weekend: self.weekend,
+            payday_overrides: Vec::new(),
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),
             version: 0,

@@ -34,6 +34,7 @@ fn schedules(two_jobs: bool) -> Vec<PaySchedule> {
         days: None,
         day: None,
         weekend: WeekendRule::None,
+        payday_overrides: Vec::new(),
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -131,6 +132,7 @@ fn engine(c: &mut Criterion) {
             bills: &bills,
             marks: &marks,
             balance: Some(500_000),
+            balance_on: Some(as_of - chrono::Days::new(10)),
         };
         let summary = summarize(&input);
         let occurrences: usize = summary.periods.iter().map(|p| p.bills.len()).sum();

@@ -53,7 +53,9 @@ pub async fn budget_summary(
         tokio::try_join!(store.list_schedules(owner), store.list_bills(owner))?;
     // From the oldest day that can be overdue; 26 monthly periods span a little over two years, so three years
     // of marks always covers the horizon.
-    let since = as_of - chrono::TimeDelta::days(OVERDUE_DAYS);
+    // Also from the day the balance was stated: the bills paid since then are taken off it.
+    let since =
+        (as_of - chrono::TimeDelta::days(OVERDUE_DAYS)).min(settings.balance_on.unwrap_or(as_of));
     let until = as_of
         .checked_add_months(Months::new(36))
         .unwrap_or(NaiveDate::MAX);
@@ -67,6 +69,7 @@ pub async fn budget_summary(
         bills: &bills,
         marks: &marks,
         balance: settings.current_balance,
+        balance_on: settings.balance_on,
     });
     Ok(axum::Json(summary))
 }

@@ -1,9 +1,11 @@
 //! `/api/v1/pay-schedules`: a user's paychecks (several allowed, e.g. two earners). Same conventions as tasks.
+//! `PUT/DELETE /pay-schedules/{id}/paydays/{date}` changes or skips one payday (stored inside the schedule).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use shared::budget::{CreatePaySchedule, PaySchedule, UpdatePaySchedule};
+use chrono::NaiveDate;
+use shared::budget::{CreatePaySchedule, MarkPayday, PaySchedule, UpdatePaySchedule};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -24,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
             pay_schedules_update,
             pay_schedules_delete
         ))
+        .routes(routes!(paydays_override, paydays_restore))
 }
 
 fn respond(status: StatusCode, schedule: PaySchedule) -> impl IntoResponse {
@@ -142,4 +145,83 @@ pub async fn pay_schedules_delete(
         .delete_schedule(user.user_id, parse_id(&id)?, if_match)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn parse_payday(date: &str) -> Result<NaiveDate, AppError> {
+    shared::validate::parse_date(date)
+        .ok_or_else(|| AppError::field("date", shared::validate::DATE_MESSAGE))
+}
+
+/// Read-modify-write of one schedule's overrides. The override lives in the schedule record, so a concurrent
+/// edit of the schedule bumps its version; a few retries absorb that without asking the client for a version.
+async fn change_overrides(
+    state: &AppState,
+    user: crate::store::UserId,
+    id: Uuid,
+    change: impl Fn(&PaySchedule) -> Result<Option<PaySchedule>, AppError>,
+) -> Result<Option<PaySchedule>, AppError> {
+    let mut attempts = 0;
+    loop {
+        let current = state.store().get_schedule(user, id).await?;
+        let Some(next) = change(&current)? else {
+            return Ok(None);
+        };
+        match state
+            .store()
+            .update_schedule(
+                user,
+                &PaySchedule {
+                    updated_at: now(),
+                    ..next
+                },
+                current.version,
+            )
+            .await
+        {
+            Err(StoreError::Conflict) if attempts < 3 => attempts += 1,
+            other => return Ok(Some(other?)),
+        }
+    }
+}
+
+/// Pay one payday a different amount (`{"amount": 123400}`) or skip it (`{"status": "skipped"}`). `date` is the
+/// payday as the summary shows it (after the weekend rule). Returns the schedule with the new version.
+#[utoipa::path(put, path = "/api/v1/pay-schedules/{id}/paydays/{date}", tag = "budget",
+    params(("id" = Uuid, Path), ("date" = NaiveDate, Path)), request_body = MarkPayday,
+    responses((status = 200, body = PaySchedule), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    security(("bearer" = [])))]
+pub async fn paydays_override(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path((id, date)): Path<(String, String)>,
+    AppJson(input): AppJson<MarkPayday>,
+) -> Result<impl IntoResponse, AppError> {
+    let (id, date) = (parse_id(&id)?, parse_payday(&date)?);
+    let stored = change_overrides(&state, user.user_id, id, |current| {
+        let over = input.clone().into_override(current, date, now())?;
+        Ok(Some(current.with_override(over)?))
+    })
+    .await?
+    .expect("an override always changes the schedule");
+    Ok(respond(StatusCode::OK, stored))
+}
+
+/// Pay the payday as the schedule says again; 404 if it had no override.
+#[utoipa::path(delete, path = "/api/v1/pay-schedules/{id}/paydays/{date}", tag = "budget",
+    params(("id" = Uuid, Path), ("date" = NaiveDate, Path)),
+    responses((status = 204), (status = 404, body = shared::ApiError)), security(("bearer" = [])))]
+pub async fn paydays_restore(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    Path((id, date)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let (id, date) = (parse_id(&id)?, parse_payday(&date)?);
+    match change_overrides(&state, user.user_id, id, |current| {
+        Ok(current.without_override(date))
+    })
+    .await?
+    {
+        Some(_) => Ok(StatusCode::NO_CONTENT),
+        None => Err(StoreError::NotFound.into()),
+    }
 }

@@ -61,7 +61,16 @@ pub async fn settings_update(
     if current.version != expected {
         return Err(AppError::VersionConflict);
     }
-    let next = match change.apply(&current, now()) {
+    // "Today" for a newly stated balance, in the zone this patch leaves in place (an invalid new zone is refused
+    // below; UTC stands in meanwhile).
+    let zone = change
+        .time_zone
+        .as_deref()
+        .map_or(current.time_zone.as_str(), str::trim);
+    let zone = time_zone(zone).unwrap_or(chrono_tz::UTC);
+    let now = now();
+    let today = now.with_timezone(&zone).date_naive();
+    let next = match change.apply(&current, now, today) {
         Ok(next) if time_zone(&next.time_zone).is_none() => {
             return Err(AppError::field(
                 "time_zone",

@@ -824,3 +824,185 @@ async fn overdue_bills_are_counted_until_marked_and_marks_before_as_of_clear_the
     );
     assert_eq!(summary["periods"][0]["bills"][0]["due_on"], week(2));
 }
+
+#[tokio::test]
+async fn summary_says_safe_to_spend_with_its_parts_or_what_is_missing() {
+    let app = spawn_app().await;
+    let session = app.user("b-safe@example.com").await;
+    let empty = app
+        .get_json(&session, "/api/v1/budget/summary?as_of=2025-11-20")
+        .await;
+    assert_eq!(
+        empty["safe_to_spend"],
+        json!({"amount": null, "missing": ["no_balance", "no_pay_schedule"], "until": null,
+               "balance_now": null, "bills_due": 0, "reserved": 0})
+    );
+    assert!(empty.get("balance").is_none());
+
+    let summary = worked_example(&app, &session).await;
+
+    // docs/budget.md: $500 − Loan $300 before Nov 28 − Insurance's $85.72 share = $114.28.
+    assert_eq!(
+        summary["safe_to_spend"],
+        json!({"amount": 11428, "missing": [], "until": "2025-11-28",
+               "balance_now": 50000, "bills_due": 30000, "reserved": 8572})
+    );
+    // The balance was entered today, after this as_of: it reads as the balance on as_of.
+    assert_eq!(
+        summary["balance"],
+        json!({"stated": 50000, "stated_on": "2025-11-20", "paid_since": [], "now": 50000})
+    );
+}
+
+#[tokio::test]
+async fn a_dated_balance_takes_off_the_bills_paid_since_that_day() {
+    let app = spawn_app().await;
+    let session = app.user("b-dated@example.com").await;
+    let patch = |body: Value| {
+        app.patch("/api/v1/settings")
+            .bearer_auth(&session.token)
+            .json(&body)
+            .send()
+    };
+    let saved: Value =
+        patch(json!({"current_balance": 82000, "balance_on": "2025-12-04", "version": 0}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(saved["balance_on"], "2025-12-04");
+    let card = create(
+        &app,
+        &session,
+        "/api/v1/bills",
+        json!({"name": "Credit card", "amount": 4500, "recurrence": {"kind": "monthly", "day": 5}}),
+    )
+    .await;
+    let marked = app
+        .put(&format!(
+            "/api/v1/bills/{}/occurrences/2025-12-05",
+            card["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), StatusCode::OK);
+
+    let summary = app
+        .get_json(&session, "/api/v1/budget/summary?as_of=2025-12-07")
+        .await;
+
+    assert_eq!(
+        summary["balance"],
+        json!({"stated": 82000, "stated_on": "2025-12-04", "now": 77500, "paid_since": [
+            {"bill_id": card["id"], "name": "Credit card", "due_on": "2025-12-05", "amount": 4500}]})
+    );
+    assert_eq!(summary["projected_balance"][0]["balance"], 77500);
+    assert_eq!(
+        summary["safe_to_spend"]["missing"],
+        json!(["no_pay_schedule"])
+    );
+
+    // A new balance without a date is dated today (UTC here); a date after today is refused.
+    let before = chrono::Utc::now().date_naive();
+    let redated: Value = patch(json!({"current_balance": 70000, "version": 1}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let after = chrono::Utc::now().date_naive();
+    let on: chrono::NaiveDate = redated["balance_on"].as_str().unwrap().parse().unwrap();
+    assert!((before..=after).contains(&on), "{redated}");
+    let tomorrow = (after + chrono::Days::new(1)).to_string();
+    field_error(
+        patch(json!({"balance_on": tomorrow, "version": 2}))
+            .await
+            .unwrap(),
+        "balance_on",
+    )
+    .await;
+    let cleared: Value = patch(json!({"current_balance": null, "version": 2}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cleared["balance_on"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_payday_can_be_paid_a_different_amount_or_skipped_and_restored() {
+    let app = spawn_app().await;
+    let session = app.user("b-payday@example.com").await;
+    let before = worked_example(&app, &session).await;
+    let salary = before["periods"][1]["paychecks"][0]["schedule_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("/api/v1/pay-schedules/{salary}/paydays/2025-11-28");
+    let put = |body: Value| app.put(&url).bearer_auth(&session.token).json(&body).send();
+    let summary = || {
+        app.get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2025-11-20&periods=3",
+        )
+    };
+
+    // Overtime on Nov 28: $2,500 instead of $2,000.
+    let changed = put(json!({"amount": 250000})).await.unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let schedule: Value = changed.json().await.unwrap();
+    assert_eq!(
+        schedule["payday_overrides"][0]["status"], "changed",
+        "{schedule}"
+    );
+    assert_eq!(schedule["version"], 2);
+    let overtime = summary().await;
+    assert_eq!(overtime["periods"][1]["income"], 250000);
+    assert_eq!(overtime["periods"][1]["left_over"], 40000);
+
+    // Skipped: Nov 28 is no payday, so the first period runs to Dec 12 and the Dec 1 rent and Dec 5 card fall in it.
+    assert_eq!(
+        put(json!({"status": "skipped"})).await.unwrap().status(),
+        StatusCode::OK
+    );
+    let skipped = summary().await;
+    assert_eq!(skipped["next_payday"], "2025-12-12");
+    assert_eq!(skipped["periods"][0]["end"], "2025-12-12");
+    assert_eq!(skipped["set_aside_now"], 240000);
+
+    field_error(
+        put(json!({"status": "skipped", "amount": 1}))
+            .await
+            .unwrap(),
+        "amount",
+    )
+    .await;
+    field_error(
+        app.put(&format!(
+            "/api/v1/pay-schedules/{salary}/paydays/2025-11-27"
+        ))
+        .bearer_auth(&session.token)
+        .json(&json!({"amount": 1}))
+        .send()
+        .await
+        .unwrap(),
+        "date",
+    )
+    .await;
+    assert_error(
+        put(json!({"amount": 1, "note": "bonus"})).await.unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+
+    let restore = || app.delete(&url).bearer_auth(&session.token).send();
+    assert_eq!(restore().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(summary().await["periods"], before["periods"]);
+    assert_error(restore().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
+}

@@ -33,6 +33,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/bills/{id}/occurrences/{due_on}"),
     ("delete", "/api/v1/bills/{id}/occurrences/{due_on}"),
     ("get", "/api/v1/budget/summary"),
+    ("put", "/api/v1/pay-schedules/{id}/paydays/{date}"),
+    ("delete", "/api/v1/pay-schedules/{id}/paydays/{date}"),
     ("get", "/healthz"),
     ("get", "/readyz"),
 ];
@@ -83,7 +85,8 @@ async fn every_documented_route_is_served() {
     for (path, operations) in doc["paths"].as_object().unwrap() {
         let concrete = path
             .replace("{id}", &uuid::Uuid::new_v4().to_string())
-            .replace("{due_on}", "2026-12-01");
+            .replace("{due_on}", "2026-12-01")
+            .replace("{date}", "2026-12-04");
         for method in operations.as_object().unwrap().keys() {
             let response = app
                 .client
@@ -144,4 +147,36 @@ async fn every_schema_reference_resolves() {
             "{target} does not resolve"
         );
     }
+}
+
+/// The summary's dated balance and safe-to-spend, and the settings' balance date, are documented for clients.
+#[tokio::test]
+async fn the_balance_and_safe_to_spend_are_documented() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    for (schema, property) in [
+        ("BudgetSummary", "balance"),
+        ("BudgetSummary", "safe_to_spend"),
+        ("BalanceNow", "paid_since"),
+        ("SafeToSpend", "missing"),
+        ("Settings", "balance_on"),
+        ("UpdateSettings", "balance_on"),
+    ] {
+        assert!(
+            schemas[schema]["properties"][property].is_object(),
+            "{schema}.{property} missing from openapi.json"
+        );
+    }
+    assert_eq!(
+        schemas["SafeToSpendMissing"]["enum"],
+        serde_json::json!(["no_balance", "no_pay_schedule"])
+    );
 }

@@ -67,6 +67,8 @@ fn settings_change(
                 currency: Some(code),
                 time_zone: Some(zone.trim().to_owned()),
                 current_balance,
+                // Absent: the server dates a changed balance today (and keeps the date of an unchanged one).
+                balance_on: None,
                 version: Some(base.version),
             });
         }

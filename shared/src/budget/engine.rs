@@ -10,18 +10,30 @@
 //! - A period's income is the paychecks dated on its start (so the current period's income is the pay on `as_of`
 //!   if `as_of` is a payday, else 0). `committed` sums the occurrences still due (not paid, not skipped — a paid
 //!   occurrence never counts, whatever `amount_paid` says). `left_over = income − committed`, negative allowed.
+//! - Payday overrides (inside each schedule): a skipped payday is not a payday (no period starts there and it
+//!   takes no reserve share); a changed one pays its own amount.
 //! - With no (usable) pay schedule there is no payday: `next_payday` is `None` and there is a single period
 //!   `[as_of, as_of + 1 month)` with no income.
-//! - With a balance: `current_balance` is the balance at the start of `as_of`, before anything dated `as_of`.
-//!   Each day with events adds its paychecks and subtracts its still-due bills; `projected_balance` has one point
-//!   for `as_of` and one per later day with events (the end-of-day balance; the balance is flat between points),
-//!   and `lowest_balance` is the lowest of them (the earliest on a tie). Overdue bills are paid out on `as_of`.
+//! - With a balance: the projection starts from `balance.now` (see "Dated balance" below), the balance at the start
+//!   of `as_of`, before anything dated `as_of`. Each day with events adds its paychecks and subtracts its still-due
+//!   bills (and those paid ahead); `projected_balance` has one point for `as_of` and one per later day with events
+//!   (the end-of-day balance; the balance is flat between points), and `lowest_balance` is the lowest of them (the
+//!   earliest on a tie). Overdue bills are paid out on `as_of`.
 //! - Overdue: an occurrence in the [`OVERDUE_DAYS`] before `as_of` that is unmarked, of a bill that is not on
 //!   autopay and already existed that day (created on or before it, in the user's time zone), is still owed: it is listed first in the
 //!   current period and counted in its `committed`, so in `set_aside_now`. Marking it paid or skipped clears it.
 //! - Reserves: each quarterly or yearly bill's next still-due occurrence on or after `as_of` (looked up beyond the
 //!   horizon if need be) is spread over the paydays in `[as_of, due_on)`, rounded up so it is covered in time.
 //!   Reserves are advice shown beside the periods and are never added to `committed`.
+//! - Dated balance: the balance is stated as of the start of `balance_on` (`None`, or a date after `as_of`, reads
+//!   as `as_of`). Occurrences marked paid and due in `[balance_on, as_of]` left the account after it was stated:
+//!   they are taken off it (`amount_paid` when recorded, else the bill's amount), giving `balance.now`, where the
+//!   projection starts. An occurrence marked paid but due after `as_of` (paid ahead) still leaves the projection on
+//!   its due date, so every paid occurrence on or after `balance_on` is subtracted exactly once and ticking a bill
+//!   paid never raises the projection.
+//! - Safe to spend until the next payday = `balance.now` − the current period's `committed` (overdue included)
+//!   − the `per_paycheck` of every reserve due on or after the next payday. `None` with the reasons when there is
+//!   no balance or no payday.
 
 use std::cmp::Ordering;
 
@@ -53,6 +65,8 @@ pub struct SummaryInput<'a> {
     pub marks: &'a [OccurrenceMark],
     /// The current balance; `None` skips the projection.
     pub balance: Option<Money>,
+    /// The day `balance` was stated (its start); `None` reads as `as_of`. See [`BalanceNow`].
+    pub balance_on: Option<NaiveDate>,
 }
 
 /// `GET /api/v1/budget/summary` response.
@@ -76,6 +90,71 @@ pub struct BudgetSummary {
     /// Per-paycheck reserves for quarterly and yearly bills; never included in `committed`.
     #[serde(default)]
     pub reserves: Vec<Reserve>,
+    /// The stated balance, the bills paid since it was stated, and the balance now; only when a balance is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance: Option<BalanceNow>,
+    /// What can be spent before the next payday, with its parts (or what is missing to say it).
+    #[serde(default)]
+    pub safe_to_spend: SafeToSpend,
+}
+
+/// The balance now: "$820 on 4 Dec − Credit card $45 paid = $775".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BalanceNow {
+    /// The balance the user stated (`current_balance`).
+    pub stated: Money,
+    /// The day it was stated (`balance_on`; `as_of` for balances saved without a date or dated after `as_of`). It
+    /// counts as the balance at the start of that day.
+    pub stated_on: NaiveDate,
+    /// Occurrences marked paid and due in `[stated_on, as_of]`, by due date then name: they left the account after
+    /// the balance was stated.
+    pub paid_since: Vec<PaidBill>,
+    /// `stated − Σ paid_since.amount`: the balance at the start of `as_of`, where the projection starts.
+    pub now: Money,
+}
+
+/// An occurrence marked paid, taken off the stated balance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaidBill {
+    pub bill_id: Uuid,
+    pub name: String,
+    pub due_on: NaiveDate,
+    /// The mark's `amount_paid` when it has one, else the bill's amount.
+    pub amount: Money,
+}
+
+/// Safe to spend until the next payday: `balance_now − bills_due − reserved`, which may be negative.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SafeToSpend {
+    /// `None` when something in `missing` is needed to say it.
+    pub amount: Option<Money>,
+    /// What to add before there is a number (empty when `amount` is set).
+    #[serde(default)]
+    pub missing: Vec<SafeToSpendMissing>,
+    /// The next payday (exclusive end of "until payday"); `None` without a pay schedule.
+    pub until: Option<NaiveDate>,
+    /// `balance.now`; `None` without a balance.
+    pub balance_now: Option<Money>,
+    /// Bills still due before `until`, overdue ones included: the current period's `committed` (= `set_aside_now`).
+    /// 0 without a payday.
+    pub bills_due: Money,
+    /// This paycheck's share of the reserves: the `per_paycheck` of every reserve due on or after `until`
+    /// (a reserve due sooner is already in `bills_due`). 0 without a payday.
+    pub reserved: Money,
+}
+
+/// Why safe-to-spend has no number; the UI words it ("Add your balance to see…").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SafeToSpendMissing {
+    /// No `current_balance` in the settings.
+    NoBalance,
+    /// No pay schedule (or none with a payday), so there is no "until payday".
+    NoPaySchedule,
 }
 
 /// One pay period `[start, end)`.
@@ -160,7 +239,7 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
     let pays = collect_paychecks(input.schedules, as_of, wanted);
     // p1, p2, …: the first `wanted` distinct paydays strictly after `as_of`.
     let mut paydays: Vec<NaiveDate> = Vec::with_capacity(wanted);
-    for (date, _) in &pays {
+    for (date, _, _) in &pays {
         if *date > as_of && paydays.last() != Some(date) {
             paydays.push(*date);
             if paydays.len() == wanted {
@@ -192,16 +271,16 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
         })
         .collect();
 
-    for (date, schedule) in pays.iter().filter(|(d, _)| *d < end) {
+    for (date, schedule, amount) in pays.iter().filter(|(d, _, _)| *d < end) {
         let schedule = &input.schedules[*schedule];
         let period = &mut periods[period_of(*date)];
         // Paychecks land only on period starts: every payday after `as_of` starts a period.
-        period.income = period.income.saturating_add(schedule.amount);
+        period.income = period.income.saturating_add(*amount);
         period.paychecks.push(Paycheck {
             schedule_id: schedule.id,
             name: schedule.name.clone(),
             date: *date,
-            amount: schedule.amount,
+            amount: *amount,
         });
     }
 
@@ -250,40 +329,134 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
         period.left_over = period.income.saturating_sub(period.committed);
     }
 
-    let (projected_balance, lowest_balance) = match input.balance {
+    let balance = input
+        .balance
+        .map(|stated| balance_now(input, &marks, stated));
+    let (projected_balance, lowest_balance) = match &balance {
         Some(balance) => project(balance, as_of, &periods),
         None => (Vec::new(), None),
     };
+    let reserves = reserves(input, &marks);
+    let safe_to_spend = safe_to_spend(
+        balance.as_ref().map(|b| b.now),
+        next_payday,
+        periods[0].committed,
+        &reserves,
+    );
 
     BudgetSummary {
         as_of,
         currency: input.currency.to_owned(),
         next_payday,
         set_aside_now: periods[0].committed,
-        reserves: reserves(input, &marks),
+        reserves,
         periods,
         lowest_balance,
         projected_balance,
+        balance,
+        safe_to_spend,
     }
 }
 
-/// Every paycheck `(date, schedule index)` from `as_of` up to (not including) the `wanted`-th distinct payday after
-/// `as_of` of each schedule — enough to cover the union's first `wanted` paydays — sorted by date then schedule.
+/// The stated balance less the occurrences marked paid in `[stated_on, as_of]` (see the module docs).
+fn balance_now(input: &SummaryInput, marks: &Marks, stated: Money) -> BalanceNow {
+    let as_of = input.as_of;
+    // A summary asked for a day before the balance was stated reads it as that day's, as undated balances are.
+    let stated_on = input.balance_on.unwrap_or(as_of).min(as_of);
+    let mut paid: Vec<(NaiveDate, usize, Money)> = marks
+        .0
+        .iter()
+        .filter(|(bill, date, mark)| {
+            mark.status == OccurrenceStatus::Paid
+                && (stated_on..=as_of).contains(date)
+                && input.bills[*bill].occurs_on(*date)
+        })
+        .map(|(bill, date, mark)| {
+            (
+                *date,
+                *bill,
+                mark.amount_paid.unwrap_or(input.bills[*bill].amount),
+            )
+        })
+        .collect();
+    paid.sort_by(|(da, a, _), (db, b, _)| {
+        da.cmp(db)
+            .then_with(|| by_name(&input.bills[*a], &input.bills[*b]))
+    });
+    let now = paid.iter().fold(stated, |balance, (_, _, amount)| {
+        balance.saturating_sub(*amount)
+    });
+    BalanceNow {
+        stated,
+        stated_on,
+        paid_since: paid
+            .into_iter()
+            .map(|(due_on, bill, amount)| PaidBill {
+                bill_id: input.bills[bill].id,
+                name: input.bills[bill].name.clone(),
+                due_on,
+                amount,
+            })
+            .collect(),
+        now,
+    }
+}
+
+/// Safe to spend until `next_payday`: the balance now, less what is due before it, less this paycheck's share of
+/// the reserves due later.
+fn safe_to_spend(
+    balance_now: Option<Money>,
+    next_payday: Option<NaiveDate>,
+    committed_now: Money,
+    reserves: &[Reserve],
+) -> SafeToSpend {
+    let mut missing = Vec::new();
+    if balance_now.is_none() {
+        missing.push(SafeToSpendMissing::NoBalance);
+    }
+    let Some(until) = next_payday else {
+        missing.push(SafeToSpendMissing::NoPaySchedule);
+        return SafeToSpend {
+            amount: None,
+            missing,
+            until: None,
+            balance_now,
+            bills_due: 0,
+            reserved: 0,
+        };
+    };
+    let reserved = reserves
+        .iter()
+        .filter(|r| r.due_on >= until)
+        .fold(0, |sum: Money, r| sum.saturating_add(r.per_paycheck));
+    SafeToSpend {
+        amount: balance_now.map(|now| now.saturating_sub(committed_now).saturating_sub(reserved)),
+        missing,
+        until: Some(until),
+        balance_now,
+        bills_due: committed_now,
+        reserved,
+    }
+}
+
+/// Every paycheck `(date, schedule index, amount)` from `as_of` up to (not including) the `wanted`-th distinct
+/// payday after `as_of` of each schedule — enough to cover the union's first `wanted` paydays — sorted by date then
+/// schedule. Payday overrides are applied: a skipped payday is not a payday, a changed one pays its amount.
 fn collect_paychecks(
     schedules: &[PaySchedule],
     as_of: NaiveDate,
     wanted: usize,
-) -> Vec<(NaiveDate, usize)> {
+) -> Vec<(NaiveDate, usize, Money)> {
     let mut pays = Vec::new();
     for (index, schedule) in schedules.iter().enumerate() {
         let mut distinct_after = 0;
         let mut last = as_of;
-        for date in schedule.paydays_from(as_of) {
+        for (date, amount) in schedule.paychecks_from(as_of) {
             if date > last {
                 distinct_after += 1;
                 last = date;
             }
-            pays.push((date, index));
+            pays.push((date, index, amount));
             if distinct_after == wanted {
                 break;
             }
@@ -459,27 +632,30 @@ impl<'a> Marks<'a> {
     }
 }
 
-/// The end-of-day balance on `as_of` and on each later day with a paycheck or a still-due bill, plus the lowest.
-/// Walking the periods in order visits every event in date order (paychecks on a period's start, then its bills),
-/// so no sort is needed.
+/// The end-of-day balance on `as_of` and on each later day with a paycheck or a bill to pay, plus the lowest.
+/// It starts from `balance.now`. Walking the periods in order visits every event in date order (paychecks on a
+/// period's start, then its bills), so no sort is needed.
 fn project(
-    balance: Money,
+    balance: &BalanceNow,
     as_of: NaiveDate,
     periods: &[Period],
 ) -> (Vec<BalancePoint>, Option<BalancePoint>) {
     let events = periods.iter().flat_map(|period| {
         let credits = period.paychecks.iter().map(|pay| (pay.date, pay.amount));
-        let debits = period
-            .bills
-            .iter()
-            .filter(|bill| bill.status == OccurrenceStatus::Due)
+        let debits = period.bills.iter().filter_map(|bill| match bill.status {
             // Overdue bills are paid out on `as_of`.
-            .map(|bill| (bill.due_on.max(as_of), -bill.amount));
+            OccurrenceStatus::Due => Some((bill.due_on.max(as_of), -bill.amount)),
+            // Paid ahead: not in the stated balance, not in `paid_since` yet; it leaves on its due date.
+            OccurrenceStatus::Paid if bill.due_on > as_of && bill.due_on >= balance.stated_on => {
+                Some((bill.due_on, -bill.amount_paid.unwrap_or(bill.amount)))
+            }
+            _ => None,
+        });
         credits.chain(debits)
     });
     let mut points = vec![BalancePoint {
         date: as_of,
-        balance,
+        balance: balance.now,
     }];
     for (date, delta) in events {
         let last = points.last_mut().expect("points starts non-empty");
@@ -525,7 +701,11 @@ fn reserves(input: &SummaryInput, marks: &Marks) -> Vec<Reserve> {
     let mut paydays: Vec<NaiveDate> = input
         .schedules
         .iter()
-        .flat_map(|s| s.paydays_from(as_of).take_while(|d| *d < last_due))
+        .flat_map(|s| {
+            s.paychecks_from(as_of)
+                .map(|(date, _)| date)
+                .take_while(|d| *d < last_due)
+        })
         .collect();
     paydays.sort_unstable();
     paydays.dedup();

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod currency;
 pub mod engine;
 pub mod occurrence;
+pub mod payday;
 pub mod schedule;
 pub mod settings;
 
@@ -25,11 +26,13 @@ use serde::{Deserialize, Serialize};
 pub use bill::{Bill, CreateBill, Recurrence, UpdateBill};
 pub use calendar::DayOfMonth;
 pub use currency::{is_currency, minor_units};
+pub use engine::{BalanceNow, PaidBill, SafeToSpend, SafeToSpendMissing};
 pub use engine::{
     BalancePoint, BillDue, BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, OVERDUE_DAYS, Paycheck,
     Period, Reserve, SummaryInput, summarize,
 };
 pub use occurrence::{MarkOccurrence, OccurrenceMark, OccurrenceStatus};
+pub use payday::{MAX_PAYDAY_OVERRIDES, MarkPayday, PaydayOverride, PaydayStatus};
 pub use schedule::{CreatePaySchedule, Frequency, PaySchedule, UpdatePaySchedule, WeekendRule};
 pub use settings::{Settings, UpdateSettings};
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::calendar::{self, DAY_MESSAGE, DayOfMonth, Pattern};
+use super::payday::PaydayOverride;
 use super::{NAME_MAX, check_amount};
 use crate::{FieldErrors, Money, validate};
 
@@ -89,6 +90,10 @@ pub struct PaySchedule {
     /// The payday of each month (monthly).
     pub day: Option<DayOfMonth>,
     pub weekend: WeekendRule,
+    /// Paydays paid a different amount or skipped, by date (set with `PUT …/paydays/{date}`; see
+    /// [`super::payday`]). Absent in records saved before overrides existed.
+    #[serde(default)]
+    pub payday_overrides: Vec<PaydayOverride>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version; send it back when updating.
@@ -229,6 +234,7 @@ impl CreatePaySchedule {
             days: self.days,
             day: self.day,
             weekend: self.weekend.unwrap_or_default(),
+            payday_overrides: Vec::new(),
             created_at: now,
             updated_at: now,
             version: 1,

@@ -27,6 +27,7 @@ fn schedule(id: u128, amount: Money, frequency: Frequency) -> PaySchedule {
         days: None,
         day: None,
         weekend: WeekendRule::None,
+        payday_overrides: Vec::new(),
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -141,6 +142,7 @@ fn summary_of(
         bills,
         marks,
         balance,
+        balance_on: None,
     })
 }
 
@@ -815,7 +817,15 @@ proptest! {
         match case.balance {
             Some(balance) => {
                 let net: Money = s.periods.iter().map(|p| p.left_over).sum();
-                prop_assert_eq!(s.projected_balance.last().unwrap().balance, balance + net);
+                // Every occurrence marked paid (all on or after `as_of`, the balance's day) leaves exactly once.
+                let paid: Money = s
+                    .periods
+                    .iter()
+                    .flat_map(|p| &p.bills)
+                    .filter(|b| b.status == OccurrenceStatus::Paid)
+                    .map(|b| b.amount_paid.unwrap_or(b.amount))
+                    .sum();
+                prop_assert_eq!(s.projected_balance.last().unwrap().balance, balance + net - paid);
                 let lowest = s.lowest_balance.unwrap();
                 prop_assert!(s.projected_balance.contains(&lowest));
                 prop_assert!(s.projected_balance.iter().all(|p| p.balance >= lowest.balance));
@@ -1054,9 +1064,680 @@ fn overdue_reads_the_day_a_bill_was_added_in_the_users_time_zone() {
             bills: std::slice::from_ref(&rent),
             marks: &[],
             balance: None,
+            balance_on: None,
         })
         .set_aside_now
     };
     assert_eq!(at(0), 100_000, "Nov 10 is owed, and Dec 10 is due");
     assert_eq!(at(12), 50_000, "Nov 10 came before the day it was added");
+}
+
+// ---- Dated balance and safe to spend ----------------------------------------------------------------------------
+
+/// [`summarize`] with a balance stated on `balance_on`; the bills are added on `as_of` (none is overdue), as in
+/// [`summary`].
+fn summary_dated(
+    as_of: NaiveDate,
+    schedules: &[PaySchedule],
+    bills: &[Bill],
+    marks: &[OccurrenceMark],
+    balance: Option<Money>,
+    balance_on: Option<NaiveDate>,
+) -> BudgetSummary {
+    let added_today: Vec<Bill> = bills
+        .iter()
+        .map(|b| Bill {
+            created_at: as_of.and_hms_opt(0, 0, 0).unwrap().and_utc(),
+            ..b.clone()
+        })
+        .collect();
+    summarize(&SummaryInput {
+        as_of,
+        periods: 3,
+        utc_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        currency: "USD",
+        schedules,
+        bills: &added_today,
+        marks,
+        balance,
+        balance_on,
+    })
+}
+
+/// The end-of-day projected balance on `date` (flat between points), `None` before the first point.
+fn balance_at(s: &BudgetSummary, date: NaiveDate) -> Option<Money> {
+    s.projected_balance
+        .iter()
+        .take_while(|p| p.date <= date)
+        .last()
+        .map(|p| p.balance)
+}
+
+#[test]
+fn a_bill_paid_since_the_balance_was_stated_is_taken_off_it() {
+    // $820 on Fri 4 Dec 2026; the card ($45, due the 5th) is ticked paid; today is Mon 7 Dec.
+    let card = monthly_bill(10, "Credit card", 4_500, 5);
+    let paid = mark(&card, date(2026, 12, 5), OccurrenceStatus::Paid, None);
+
+    let s = summary_dated(
+        date(2026, 12, 7),
+        &[],
+        std::slice::from_ref(&card),
+        &[paid],
+        Some(82_000),
+        Some(date(2026, 12, 4)),
+    );
+
+    let balance = s.balance.unwrap();
+    assert_eq!(
+        (balance.stated, balance.stated_on, balance.now),
+        (82_000, date(2026, 12, 4), 77_500)
+    );
+    assert_eq!(
+        balance.paid_since,
+        [PaidBill {
+            bill_id: card.id,
+            name: "Credit card".into(),
+            due_on: date(2026, 12, 5),
+            amount: 4_500,
+        }]
+    );
+    assert_eq!(s.projected_balance[0].balance, 77_500);
+    let json = serde_json::to_value(&balance).unwrap();
+    assert_eq!(json["stated_on"], "2026-12-04");
+    assert_eq!(json["paid_since"][0]["amount"], 4_500);
+}
+
+#[test]
+fn a_bill_paid_before_the_balance_was_stated_is_already_in_it() {
+    let card = monthly_bill(10, "Credit card", 4_500, 5);
+    let paid = mark(
+        &card,
+        date(2026, 12, 5),
+        OccurrenceStatus::Paid,
+        Some(4_000),
+    );
+
+    let s = summary_dated(
+        date(2026, 12, 7),
+        &[],
+        std::slice::from_ref(&card),
+        &[paid],
+        Some(82_000),
+        Some(date(2026, 12, 6)),
+    );
+
+    assert_eq!(s.balance.as_ref().unwrap().now, 82_000);
+    assert!(s.balance.unwrap().paid_since.is_empty());
+}
+
+#[test]
+fn ticking_a_bill_due_on_the_balance_day_paid_keeps_the_projection() {
+    // The balance is the one at the start of its day, so the bill due that day is not in it yet.
+    let card = monthly_bill(10, "Credit card", 4_500, 7);
+    let today = date(2026, 12, 7);
+    let before = summary_dated(
+        today,
+        &[],
+        std::slice::from_ref(&card),
+        &[],
+        Some(82_000),
+        Some(today),
+    );
+    let paid = mark(&card, today, OccurrenceStatus::Paid, None);
+
+    let after = summary_dated(
+        today,
+        &[],
+        std::slice::from_ref(&card),
+        &[paid],
+        Some(82_000),
+        Some(today),
+    );
+
+    assert_eq!(before.projected_balance[0].balance, 77_500);
+    assert_eq!(after.balance.unwrap().now, 77_500);
+    assert_eq!(after.projected_balance, before.projected_balance);
+}
+
+#[test]
+fn a_bill_paid_ahead_still_leaves_the_projection_on_its_due_date() {
+    let card = monthly_bill(10, "Credit card", 4_500, 20);
+    let today = date(2026, 12, 7);
+    let before = summary_dated(
+        today,
+        &[],
+        std::slice::from_ref(&card),
+        &[],
+        Some(82_000),
+        Some(today),
+    );
+    let paid = mark(
+        &card,
+        date(2026, 12, 20),
+        OccurrenceStatus::Paid,
+        Some(5_000),
+    );
+
+    let after = summary_dated(
+        today,
+        &[],
+        std::slice::from_ref(&card),
+        &[paid],
+        Some(82_000),
+        Some(today),
+    );
+
+    assert_eq!(after.balance.as_ref().unwrap().now, 82_000);
+    assert_eq!(balance_at(&before, date(2026, 12, 20)), Some(77_500));
+    assert_eq!(balance_at(&after, date(2026, 12, 20)), Some(77_000));
+    assert_eq!(after.periods[0].committed, 0);
+}
+
+#[test]
+fn a_balance_without_a_date_reads_as_todays() {
+    let card = monthly_bill(10, "Credit card", 4_500, 5);
+    let paid = mark(&card, date(2026, 12, 5), OccurrenceStatus::Paid, None);
+
+    let s = summary_dated(
+        date(2026, 12, 7),
+        &[],
+        std::slice::from_ref(&card),
+        &[paid],
+        Some(82_000),
+        None,
+    );
+
+    let balance = s.balance.unwrap();
+    assert_eq!(
+        (balance.stated_on, balance.now),
+        (date(2026, 12, 7), 82_000)
+    );
+}
+
+#[test]
+fn safe_to_spend_in_the_worked_example_is_balance_less_bills_due_less_the_reserve_share() {
+    // docs/budget.md: $500 today, Loan $300 due Nov 25 before the Nov 28 payday, Insurance reserve $85.72.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let bills = [
+        monthly_bill(10, "Rent", 180_000, 1),
+        monthly_bill(11, "Card", 30_000, 5),
+        monthly_bill(12, "Loan", 30_000, 25),
+        bill(
+            13,
+            "Insurance",
+            60_000,
+            Recurrence::Yearly {
+                month: 3,
+                day: DayOfMonth::Day(1),
+            },
+        ),
+    ];
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &bills, &[], Some(50_000));
+
+    assert_eq!(
+        s.safe_to_spend,
+        SafeToSpend {
+            amount: Some(11_428),
+            missing: vec![],
+            until: Some(date(2025, 11, 28)),
+            balance_now: Some(50_000),
+            bills_due: 30_000,
+            reserved: 8_572,
+        }
+    );
+}
+
+#[test]
+fn safe_to_spend_names_what_is_missing_instead_of_a_number() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let rent = monthly_bill(10, "Rent", 50_000, 25);
+    let missing = |schedules: &[PaySchedule], balance: Option<Money>| {
+        let s = summary(
+            date(2025, 11, 20),
+            3,
+            schedules,
+            std::slice::from_ref(&rent),
+            &[],
+            balance,
+        );
+        (s.safe_to_spend.amount, s.safe_to_spend.missing)
+    };
+
+    assert_eq!(
+        missing(std::slice::from_ref(&pay), None),
+        (None, vec![SafeToSpendMissing::NoBalance])
+    );
+    assert_eq!(
+        missing(&[], Some(1)),
+        (None, vec![SafeToSpendMissing::NoPaySchedule])
+    );
+    assert_eq!(
+        missing(&[], None),
+        (
+            None,
+            vec![
+                SafeToSpendMissing::NoBalance,
+                SafeToSpendMissing::NoPaySchedule
+            ]
+        )
+    );
+    assert_eq!(missing(&[pay], Some(100_000)), (Some(50_000), vec![]));
+    let s = summary(date(2025, 11, 20), 3, &[], &[], &[], None);
+    assert_eq!(
+        serde_json::to_value(&s.safe_to_spend).unwrap()["missing"],
+        serde_json::json!(["no_balance", "no_pay_schedule"])
+    );
+}
+
+#[test]
+fn a_yearly_bill_due_before_the_next_payday_is_counted_once_in_bills_due() {
+    // Today Nov 20, next payday Nov 28; the domain ($20, yearly) is due Nov 25: no payday to spread it over.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let domain = bill(
+        10,
+        "Domain",
+        2_000,
+        Recurrence::Yearly {
+            month: 11,
+            day: DayOfMonth::Day(25),
+        },
+    );
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &[domain], &[], Some(10_000));
+
+    assert_eq!(s.reserves[0].per_paycheck, 2_000);
+    assert_eq!(
+        (s.safe_to_spend.bills_due, s.safe_to_spend.reserved),
+        (2_000, 0)
+    );
+    assert_eq!(s.safe_to_spend.amount, Some(8_000));
+}
+
+/// A random budget with a balance stated up to 60 days before `as_of`, bills added long before (so the overdue
+/// rule is in play).
+fn any_dated_case() -> impl Strategy<Value = (Case, NaiveDate, Money)> {
+    (any_case(), 0u64..60, -1_000_000i64..1_000_000).prop_map(|(case, back, balance)| {
+        let on = case.as_of - chrono::Days::new(back);
+        (case, on, balance)
+    })
+}
+
+impl Case {
+    fn dated(&self, marks: &[OccurrenceMark], balance: Money, on: NaiveDate) -> BudgetSummary {
+        let bills: Vec<Bill> = self
+            .bills
+            .iter()
+            .map(|b| Bill {
+                created_at: date(2020, 1, 1).and_hms_opt(0, 0, 0).unwrap().and_utc(),
+                ..b.clone()
+            })
+            .collect();
+        summarize(&SummaryInput {
+            as_of: self.as_of,
+            periods: self.periods,
+            utc_offset: chrono::FixedOffset::east_opt(0).unwrap(),
+            currency: "USD",
+            schedules: &self.schedules,
+            bills: &bills,
+            marks,
+            balance: Some(balance),
+            balance_on: Some(on),
+        })
+    }
+
+    /// Every unmarked occurrence dated in `[from, until)`, as (bill, date).
+    fn unmarked_between(
+        &self,
+        marks: &[OccurrenceMark],
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Vec<(Bill, NaiveDate)> {
+        self.bills
+            .iter()
+            .flat_map(|b| {
+                b.occurrences(from, until)
+                    .into_iter()
+                    .map(move |d| (b.clone(), d))
+            })
+            .filter(|(b, d)| !marks.iter().any(|m| m.bill_id == b.id && m.due_on == *d))
+            .collect()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn the_projection_starts_from_the_balance_now(
+        (case, on, balance) in any_dated_case(),
+    ) {
+        let s = case.dated(&case.marks(), balance, on);
+
+        let now = s.balance.as_ref().unwrap().now;
+        let paid: Money = s.balance.as_ref().unwrap().paid_since.iter().map(|p| p.amount).sum();
+        prop_assert_eq!(now, balance - paid);
+        // The first point is the end of `as_of`: `now` plus that day's pay, less what is paid out that day.
+        let first = &s.periods[0];
+        let pay_today: Money = first.paychecks.iter().filter(|p| p.date == case.as_of).map(|p| p.amount).sum();
+        let out_today: Money = first
+            .bills
+            .iter()
+            .filter(|b| b.status == OccurrenceStatus::Due && b.due_on <= case.as_of)
+            .map(|b| b.amount)
+            .sum();
+        prop_assert_eq!(s.projected_balance[0].date, case.as_of);
+        prop_assert_eq!(s.projected_balance[0].balance, now + pay_today - out_today);
+        if pay_today == 0 && out_today == 0 {
+            prop_assert_eq!(s.projected_balance[0].balance, now);
+        }
+    }
+
+    #[test]
+    fn marking_an_occurrence_paid_since_the_balance_lowers_now_by_exactly_its_amount(
+        (case, on, balance) in any_dated_case(),
+        pick in any::<prop::sample::Index>(),
+        amount_paid in proptest::option::of(0..=500_000i64),
+    ) {
+        let mut marks = case.marks();
+        let candidates = case.unmarked_between(&marks, on, case.as_of + chrono::Days::new(1));
+        prop_assume!(!candidates.is_empty());
+        let (bill, due_on) = &candidates[pick.index(candidates.len())];
+        let before = case.dated(&marks, balance, on);
+        marks.push(mark(bill, *due_on, OccurrenceStatus::Paid, amount_paid));
+
+        let after = case.dated(&marks, balance, on);
+
+        let now = |s: &BudgetSummary| s.balance.as_ref().unwrap().now;
+        prop_assert_eq!(now(&after), now(&before) - amount_paid.unwrap_or(bill.amount));
+        prop_assert_eq!(
+            after.balance.as_ref().unwrap().paid_since.len(),
+            before.balance.as_ref().unwrap().paid_since.len() + 1
+        );
+    }
+
+    #[test]
+    fn marking_an_occurrence_from_before_the_balance_changes_nothing_in_it(
+        (case, on, balance) in any_dated_case(),
+        pick in any::<prop::sample::Index>(),
+        paid in any::<bool>(),
+    ) {
+        let mut marks = case.marks();
+        let candidates = case.unmarked_between(&marks, on - chrono::Days::new(60), on);
+        prop_assume!(!candidates.is_empty());
+        let (bill, due_on) = &candidates[pick.index(candidates.len())];
+        let before = case.dated(&marks, balance, on);
+        let status = if paid { OccurrenceStatus::Paid } else { OccurrenceStatus::Skipped };
+        marks.push(mark(bill, *due_on, status, None));
+
+        let after = case.dated(&marks, balance, on);
+
+        prop_assert_eq!(after.balance, before.balance);
+    }
+
+    #[test]
+    fn ticking_a_bill_paid_never_raises_the_projected_balance(
+        (case, on, balance) in any_dated_case(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let mut marks = case.marks();
+        let before = case.dated(&marks, balance, on);
+        // Any still-due occurrence the summary lists (overdue ones included) on or after the balance's day.
+        let due: Vec<&BillDue> = before
+            .periods
+            .iter()
+            .flat_map(|p| &p.bills)
+            .filter(|b| b.status == OccurrenceStatus::Due && b.due_on >= on)
+            .collect();
+        prop_assume!(!due.is_empty());
+        let target = due[pick.index(due.len())];
+        marks.push(OccurrenceMark {
+            bill_id: target.bill_id,
+            due_on: target.due_on,
+            status: OccurrenceStatus::Paid,
+            amount_paid: None,
+            updated_at: now(),
+        });
+
+        let after = case.dated(&marks, balance, on);
+
+        for point in before.projected_balance.iter().chain(&after.projected_balance) {
+            prop_assert!(balance_at(&after, point.date) <= balance_at(&before, point.date));
+        }
+    }
+
+    #[test]
+    fn safe_to_spend_is_the_balance_now_less_bills_due_less_the_reserve_share(
+        (case, on, balance) in any_dated_case(),
+        stated in any::<bool>(),
+    ) {
+        let s = if stated {
+            case.dated(&case.marks(), balance, on)
+        } else {
+            case.summarize(&case.marks())
+        };
+
+        let safe = &s.safe_to_spend;
+        let now = s.balance.as_ref().map(|b| b.now);
+        prop_assert_eq!(safe.balance_now, now);
+        prop_assert_eq!(safe.until, s.next_payday);
+        match (now, s.next_payday) {
+            (Some(now), Some(until)) => {
+                let reserved: Money = s
+                    .reserves
+                    .iter()
+                    .filter(|r| r.due_on >= until)
+                    .map(|r| r.per_paycheck)
+                    .sum();
+                prop_assert_eq!(safe.bills_due, s.set_aside_now);
+                prop_assert_eq!(safe.reserved, reserved);
+                prop_assert_eq!(safe.amount, Some(now - s.set_aside_now - reserved));
+                prop_assert!(safe.missing.is_empty());
+            }
+            (now, payday) => {
+                prop_assert_eq!(safe.amount, None);
+                prop_assert_eq!(
+                    safe.missing.contains(&SafeToSpendMissing::NoBalance),
+                    now.is_none()
+                );
+                prop_assert_eq!(
+                    safe.missing.contains(&SafeToSpendMissing::NoPaySchedule),
+                    payday.is_none()
+                );
+            }
+        }
+    }
+}
+
+// ---- Payday overrides -------------------------------------------------------------------------------------------
+
+fn payday_override(on: NaiveDate, status: PaydayStatus, amount: Option<Money>) -> PaydayOverride {
+    PaydayOverride {
+        date: on,
+        status,
+        amount,
+        updated_at: now(),
+    }
+}
+
+#[test]
+fn a_changed_payday_pays_its_own_amount_in_its_period_and_the_projection() {
+    // The worked example's salary, with overtime on Nov 28: $2,500 instead of $2,000.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14))
+        .with_override(payday_override(
+            date(2025, 11, 28),
+            PaydayStatus::Changed,
+            Some(250_000),
+        ))
+        .unwrap();
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &[], &[], Some(50_000));
+
+    assert_eq!(s.periods[1].income, 250_000);
+    assert_eq!(s.periods[1].paychecks[0].amount, 250_000);
+    assert_eq!(s.periods[2].income, 200_000);
+    assert_eq!(balance_at(&s, date(2025, 11, 28)), Some(300_000));
+}
+
+#[test]
+fn a_skipped_payday_starts_no_period_and_the_next_payday_comes_later() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14))
+        .with_override(payday_override(
+            date(2025, 11, 28),
+            PaydayStatus::Skipped,
+            None,
+        ))
+        .unwrap();
+    let loan = monthly_bill(10, "Loan", 30_000, 5);
+
+    let s = summary(date(2025, 11, 20), 2, &[pay], &[loan], &[], Some(50_000));
+
+    assert_eq!(s.next_payday, Some(date(2025, 12, 12)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2025, 11, 20), date(2025, 12, 12)),
+            (date(2025, 12, 12), date(2025, 12, 26)),
+        ]
+    );
+    // The Dec 5 loan is now due before the next paycheck: it is set aside now and safe to spend counts it.
+    assert_eq!(s.set_aside_now, 30_000);
+    assert_eq!(s.safe_to_spend.amount, Some(20_000));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn changing_one_paydays_amount_changes_that_paycheck_only(
+        case in any_case(),
+        pick in any::<prop::sample::Index>(),
+        amount in 1..=1_000_000i64,
+    ) {
+        prop_assume!(!case.schedules.is_empty());
+        let before = case.summarize(&[]);
+        let first = &case.schedules[0];
+        let paid: Vec<&Paycheck> = before
+            .periods
+            .iter()
+            .flat_map(|p| &p.paychecks)
+            .filter(|c| c.schedule_id == first.id)
+            .collect();
+        prop_assume!(!paid.is_empty());
+        let on = paid[pick.index(paid.len())].date;
+        let mut changed = case.clone();
+        changed.schedules[0] = first
+            .with_override(payday_override(on, PaydayStatus::Changed, Some(amount)))
+            .unwrap();
+
+        let after = changed.summarize(&[]);
+
+        prop_assert_eq!(bounds(&after), bounds(&before));
+        let same_day = paid.iter().filter(|c| c.date == on).count() as Money;
+        let income = |s: &BudgetSummary| s.periods.iter().map(|p| p.income).sum::<Money>();
+        prop_assert_eq!(income(&after), income(&before) + same_day * (amount - first.amount));
+        for check in after.periods.iter().flat_map(|p| &p.paychecks) {
+            if check.schedule_id == first.id && check.date == on {
+                prop_assert_eq!(check.amount, amount);
+            }
+        }
+    }
+
+    #[test]
+    fn a_skipped_payday_pays_nothing_and_every_period_still_starts_on_a_paycheck(
+        case in any_case(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        prop_assume!(!case.schedules.is_empty());
+        let before = case.summarize(&[]);
+        let first = &case.schedules[0];
+        let paid: Vec<NaiveDate> = before
+            .periods
+            .iter()
+            .flat_map(|p| &p.paychecks)
+            .filter(|c| c.schedule_id == first.id)
+            .map(|c| c.date)
+            .collect();
+        prop_assume!(!paid.is_empty());
+        let on = paid[pick.index(paid.len())];
+        let mut skipped = case.clone();
+        skipped.schedules[0] = first
+            .with_override(payday_override(on, PaydayStatus::Skipped, None))
+            .unwrap();
+
+        let after = skipped.summarize(&[]);
+
+        for (i, period) in after.periods.iter().enumerate() {
+            prop_assert!(!period.paychecks.iter().any(|c| c.schedule_id == first.id && c.date == on));
+            if i > 0 {
+                prop_assert!(period.paychecks.iter().any(|c| c.date == period.start));
+            }
+        }
+        for (b, a) in before.reserves.iter().zip(&after.reserves) {
+            prop_assert!(a.paychecks_until_due <= b.paychecks_until_due);
+        }
+    }
+}
+
+#[test]
+fn the_skipped_payday_worked_example_in_docs_budget_md_holds() {
+    let pay = biweekly(1, 200_000, date(2025, 11, 14))
+        .with_override(payday_override(
+            date(2025, 11, 28),
+            PaydayStatus::Skipped,
+            None,
+        ))
+        .unwrap();
+    let bills = [
+        monthly_bill(10, "Rent", 180_000, 1),
+        monthly_bill(11, "Card", 30_000, 5),
+        monthly_bill(12, "Loan", 30_000, 25),
+        bill(
+            13,
+            "Insurance",
+            60_000,
+            Recurrence::Yearly {
+                month: 3,
+                day: DayOfMonth::Day(1),
+            },
+        ),
+    ];
+
+    let s = summary(date(2025, 11, 20), 3, &[pay], &bills, &[], Some(50_000));
+
+    let table: Vec<_> = s
+        .periods
+        .iter()
+        .map(|p| (p.start, p.end, p.income, p.committed, p.left_over))
+        .collect();
+    assert_eq!(
+        table,
+        [
+            (date(2025, 11, 20), date(2025, 12, 12), 0, 240_000, -240_000),
+            (
+                date(2025, 12, 12),
+                date(2025, 12, 26),
+                200_000,
+                30_000,
+                170_000
+            ),
+            (
+                date(2025, 12, 26),
+                date(2026, 1, 9),
+                200_000,
+                210_000,
+                -10_000
+            ),
+        ]
+    );
+    assert_eq!(
+        (
+            s.reserves[0].paychecks_until_due,
+            s.reserves[0].per_paycheck
+        ),
+        (6, 10_000)
+    );
+    assert_eq!(s.safe_to_spend.until, Some(date(2025, 12, 12)));
+    assert_eq!(s.safe_to_spend.amount, Some(-200_000));
 }
