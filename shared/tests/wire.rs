@@ -72,6 +72,14 @@ fn recurrences() -> Vec<Recurrence> {
             month: 2,
             day: DayOfMonth::Last,
         },
+        Recurrence::EveryNMonths {
+            every: 6,
+            anchor: date(2026, 3, 15),
+        },
+        Recurrence::EveryNWeeks {
+            every: 3,
+            anchor: date(2026, 3, 6),
+        },
     ]
 }
 
@@ -320,6 +328,11 @@ fn recurrence_and_day_of_month_reject_what_serde_rejects() {
         json!({"kind": "monthly", "day": 15, "anchor": "2026-01-01"}),
         json!({"kind": "fortnightly", "anchor": "2026-01-01"}),
         json!({"kind": "yearly", "day": 1}),
+        json!({"kind": "every_n_months", "anchor": "2026-03-15"}),
+        json!({"kind": "every_n_weeks", "every": 3}),
+        json!({"kind": "every_n_weeks", "every": 3, "anchor": "2026-03-06", "day": 6}),
+        json!({"kind": "monthly", "day": 15, "every": 2}),
+        json!({"kind": "every_n_months", "every": 256, "anchor": "2026-03-15"}),
         json!({"kind": "monthly", "day": 256}),
         json!({"kind": "monthly", "day": "first"}),
         json!({"day": 15}),

@@ -641,6 +641,10 @@ fn any_recurrence() -> impl Strategy<Value = Recurrence> {
         any_day().prop_map(|day| Recurrence::Monthly { day }),
         any_date(2020, 10).prop_map(|anchor| Recurrence::Quarterly { anchor }),
         (1u8..=12, any_day()).prop_map(|(month, day)| Recurrence::Yearly { month, day }),
+        (1u8..=12, any_date(2020, 10))
+            .prop_map(|(every, anchor)| Recurrence::EveryNMonths { every, anchor }),
+        (1u8..=52, any_date(2020, 10))
+            .prop_map(|(every, anchor)| Recurrence::EveryNWeeks { every, anchor }),
     ]
 }
 
@@ -1059,4 +1063,133 @@ fn overdue_reads_the_day_a_bill_was_added_in_the_users_time_zone() {
     };
     assert_eq!(at(0), 100_000, "Nov 10 is owed, and Dec 10 is due");
     assert_eq!(at(12), 50_000, "Nov 10 came before the day it was added");
+}
+
+// ---- Every N months / every N weeks ------------------------------------------------------------------------------
+
+/// The first `n` due dates on or after `from` of a plain bill with `recurrence`.
+fn next_dates(recurrence: Recurrence, from: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    bill(1, "Bill", 1, recurrence).next_occurrences(from, n)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_n_months_falls_exactly_n_months_apart_on_the_anchor_day_or_the_month_end(
+        every in 1u8..=12,
+        anchor in any_date(2020, 10),
+        from in any_date(2018, 14),
+    ) {
+        use chrono::Datelike;
+        let dates = next_dates(Recurrence::EveryNMonths { every, anchor }, from, 8);
+        prop_assert_eq!(dates.len(), 8);
+        prop_assert!(dates[0] >= from);
+        // Nothing in phase is skipped between `from` and the first date.
+        let before = calendar::add_months(dates[0].with_day(1).unwrap(), -i32::from(every)).unwrap();
+        let before = DayOfMonth::Day(anchor.day() as u8).in_month(before.year(), before.month()).unwrap();
+        prop_assert!(before < from);
+        let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+        for d in &dates {
+            // In phase with the anchor's month, on its day or the month's last day when the month is shorter.
+            prop_assert_eq!((months(*d) - months(anchor)).rem_euclid(i32::from(every)), 0);
+            let last = calendar::days_in_month(d.year(), d.month()).unwrap();
+            prop_assert_eq!(d.day(), anchor.day().min(last));
+        }
+        for pair in dates.windows(2) {
+            prop_assert_eq!(months(pair[1]) - months(pair[0]), i32::from(every));
+        }
+    }
+
+    #[test]
+    fn every_n_weeks_falls_exactly_7n_days_apart_in_phase_with_the_anchor(
+        every in 1u8..=52,
+        anchor in any_date(2020, 10),
+        from in any_date(2018, 14),
+    ) {
+        let dates = next_dates(Recurrence::EveryNWeeks { every, anchor }, from, 8);
+        let step = 7 * i64::from(every);
+        prop_assert!(dates[0] >= from);
+        prop_assert!((dates[0] - from).num_days() < step);
+        prop_assert_eq!((dates[0] - anchor).num_days().rem_euclid(step), 0);
+        for pair in dates.windows(2) {
+            prop_assert_eq!((pair[1] - pair[0]).num_days(), step);
+        }
+    }
+
+    #[test]
+    fn every_n_recurrences_equal_the_fixed_kinds_they_generalise(
+        anchor in any_date(2020, 10),
+        from in any_date(2018, 14),
+    ) {
+        use chrono::Datelike;
+        let day = DayOfMonth::Day(anchor.day() as u8);
+        let pairs = [
+            (Recurrence::EveryNMonths { every: 1, anchor }, Recurrence::Monthly { day }),
+            (Recurrence::EveryNMonths { every: 3, anchor }, Recurrence::Quarterly { anchor }),
+            (
+                Recurrence::EveryNMonths { every: 12, anchor },
+                Recurrence::Yearly { month: anchor.month() as u8, day },
+            ),
+            (Recurrence::EveryNWeeks { every: 1, anchor }, Recurrence::Weekly { anchor }),
+            (Recurrence::EveryNWeeks { every: 2, anchor }, Recurrence::Biweekly { anchor }),
+        ];
+        for (general, fixed) in pairs {
+            prop_assert_eq!(next_dates(general, from, 30), next_dates(fixed, from, 30), "{:?}", general);
+            prop_assert_eq!(general.is_smoothed(), fixed.is_smoothed(), "{:?}", general);
+        }
+    }
+
+    #[test]
+    fn every_n_bills_are_reserved_for_exactly_when_rarer_than_a_month(
+        months in 1u8..=12,
+        weeks in 1u8..=52,
+        anchor in any_date(2020, 10),
+    ) {
+        prop_assert_eq!(Recurrence::EveryNMonths { every: months, anchor }.is_smoothed(), months >= 2);
+        // 5 weeks = 35 days, longer than any month; 4 weeks = 28 days fit inside every month.
+        prop_assert_eq!(Recurrence::EveryNWeeks { every: weeks, anchor }.is_smoothed(), weeks >= 5);
+    }
+}
+
+#[test]
+fn a_twice_yearly_bill_is_listed_in_its_period_and_reserved_for() {
+    // Paid every other Friday from Fri 2026-03-06; car insurance $450 every 6 months from Sun 2026-03-15.
+    let pay = biweekly(1, 200_000, date(2026, 3, 6));
+    let car = bill(
+        2,
+        "Car insurance",
+        45_000,
+        Recurrence::EveryNMonths {
+            every: 6,
+            anchor: date(2026, 3, 15),
+        },
+    );
+
+    let s = summary(date(2026, 3, 10), 2, &[pay], &[car], &[], None);
+
+    // Periods: Mar 10 – Mar 19, Mar 20 – Apr 2. The Mar 15 occurrence is due before the next paycheck.
+    assert_eq!(due_dates(&s.periods[0]), [date(2026, 3, 15)]);
+    assert_eq!(s.set_aside_now, 45_000);
+    // The next occurrence still due is Mar 15 (no payday before it): reserved whole.
+    assert_eq!(s.reserves.len(), 1);
+    assert_eq!(
+        (s.reserves[0].due_on, s.reserves[0].per_paycheck),
+        (date(2026, 3, 15), 45_000)
+    );
+}
+
+#[cfg(feature = "openapi")]
+#[test]
+fn recurrence_schema_describes_every_n_months_and_weeks_with_their_ranges() {
+    let schema = serde_json::to_value(<Recurrence as utoipa::PartialSchema>::schema()).unwrap();
+    let text = schema.to_string();
+    for needle in [
+        "\"every_n_months\"",
+        "\"every_n_weeks\"",
+        "\"maximum\":12",
+        "\"maximum\":52",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
 }
