@@ -9,8 +9,8 @@ use std::hint::black_box;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::budget::{
-    Bill, DayOfMonth, Frequency, MAX_PERIODS, OccurrenceMark, OccurrenceStatus, PaySchedule,
-    Recurrence, SummaryInput, WeekendRule, summarize,
+    Bill, DayOfMonth, Frequency, HolidayCalendar, MAX_PERIODS, OccurrenceMark, OccurrenceStatus,
+    PaySchedule, Recurrence, SummaryInput, WeekendRule, summarize,
 };
 use uuid::Uuid;
 
@@ -34,6 +34,7 @@ fn schedules(two_jobs: bool) -> Vec<PaySchedule> {
         days: None,
         day: None,
         weekend: WeekendRule::None,
+        holidays: HolidayCalendar::None,
         created_at: now(),
         updated_at: now(),
         version: 1,

@@ -11,8 +11,8 @@ use shared::ApiError;
 use shared::Page;
 use shared::auth::{Me, TokenResponse};
 use shared::budget::{
-    Bill, BudgetSummary, DayOfMonth, Frequency, OccurrenceMark, OccurrenceStatus, PaySchedule,
-    Recurrence, Settings, SummaryInput, WeekendRule, summarize,
+    Bill, BudgetSummary, DayOfMonth, Frequency, HolidayCalendar, OccurrenceMark, OccurrenceStatus,
+    PaySchedule, Recurrence, Settings, SummaryInput, WeekendRule, summarize,
 };
 use shared::tasks::{Priority, Task};
 use shared::wire::{FromJson, from_str};
@@ -113,6 +113,7 @@ fn schedules() -> Vec<PaySchedule> {
         days: None,
         day: None,
         weekend,
+        holidays: HolidayCalendar::None,
         created_at: at("2026-11-01T00:00:00Z"),
         updated_at: at("2026-11-01T00:00:00Z"),
         version: 1,
@@ -133,6 +134,16 @@ fn schedules() -> Vec<PaySchedule> {
         PaySchedule {
             day: Some(DayOfMonth::Day(1)),
             ..base(4, Frequency::Monthly, WeekendRule::None)
+        },
+        PaySchedule {
+            day: Some(DayOfMonth::Day(25)),
+            holidays: HolidayCalendar::UkEnglandWales,
+            ..base(5, Frequency::Monthly, WeekendRule::PreviousBusinessDay)
+        },
+        PaySchedule {
+            anchor_date: Some(date(2026, 12, 11)),
+            holidays: HolidayCalendar::UsFederal,
+            ..base(6, Frequency::Biweekly, WeekendRule::NextBusinessDay)
         },
     ]
 }
@@ -190,6 +201,15 @@ fn pay_schedules_with_every_frequency_and_weekend_rule_read_back() {
         items: schedules(),
         next_cursor: None,
     });
+}
+
+#[test]
+fn a_pay_schedule_saved_before_holiday_calendars_reads_as_none() {
+    let mut old = serde_json::to_value(&schedules()[1]).unwrap();
+    old.as_object_mut().unwrap().remove("holidays");
+    let read = PaySchedule::from_json(&old).unwrap();
+    assert_eq!(read.holidays, HolidayCalendar::None);
+    assert_eq!(serde_json::from_value::<PaySchedule>(old).unwrap(), read);
 }
 
 #[test]

@@ -923,3 +923,63 @@ async fn every_n_months_and_every_n_weeks_bills_are_saved_and_fall_due_in_the_su
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_payday_on_a_public_holiday_moves_by_the_schedules_calendar() {
+    let app = spawn_app().await;
+    let session = app.user("holidays@example.com").await;
+    let plain = create(&app, &session, "/api/v1/pay-schedules", json!({"name": "Plain", "amount": 100000, "frequency": "biweekly", "anchor_date": "2026-12-11", "weekend": "previous_business_day"})).await;
+    assert_eq!(plain["holidays"], "none");
+    let summary = app
+        .get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2026-12-14&periods=2",
+        )
+        .await;
+    assert_eq!(summary["next_payday"], "2026-12-25");
+
+    // Fri 25 Dec 2026 is Christmas Day: with the UK calendar, moving forward passes the weekend and Mon 28 Dec
+    // (Boxing Day's substitute) to Tue 29 Dec.
+    let url = format!("/api/v1/pay-schedules/{}", plain["id"].as_str().unwrap());
+    let patched = app
+        .patch(&url)
+        .bearer_auth(&session.token)
+        .json(
+            &json!({"weekend": "next_business_day", "holidays": "uk_england_wales", "version": 1}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["holidays"], "uk_england_wales");
+    let summary = app
+        .get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2026-12-14&periods=2",
+        )
+        .await;
+    assert_eq!(summary["next_payday"], "2026-12-29");
+    assert_eq!(summary["periods"][1]["paychecks"][0]["date"], "2026-12-29");
+
+    field_error(
+        app.post("/api/v1/pay-schedules")
+            .bearer_auth(&session.token)
+            .json(&json!({"name": "US", "amount": 1, "frequency": "monthly", "day": 1, "holidays": "us_federal"}))
+            .send()
+            .await
+            .unwrap(),
+        "holidays",
+    )
+    .await;
+    field_error(
+        app.post("/api/v1/pay-schedules")
+            .bearer_auth(&session.token)
+            .json(&json!({"name": "FR", "amount": 1, "frequency": "monthly", "day": 1, "weekend": "next_business_day", "holidays": "fr"}))
+            .send()
+            .await
+            .unwrap(),
+        "holidays",
+    )
+    .await;
+}

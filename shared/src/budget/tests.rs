@@ -27,6 +27,7 @@ fn schedule(id: u128, amount: Money, frequency: Frequency) -> PaySchedule {
         days: None,
         day: None,
         weekend: WeekendRule::None,
+        holidays: HolidayCalendar::None,
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -1192,4 +1193,151 @@ fn recurrence_schema_describes_every_n_months_and_weeks_with_their_ranges() {
     ] {
         assert!(text.contains(needle), "{needle} in {text}");
     }
+}
+
+// ---- Holiday calendars ------------------------------------------------------------------------------------------
+
+fn any_calendar() -> impl Strategy<Value = HolidayCalendar> {
+    prop_oneof![
+        Just(HolidayCalendar::None),
+        Just(HolidayCalendar::UsFederal),
+        Just(HolidayCalendar::UkEnglandWales),
+    ]
+}
+
+/// A schedule with a weekend rule that moves paydays, and any holiday calendar.
+fn any_moving_schedule() -> impl Strategy<Value = PaySchedule> {
+    (
+        any_schedule(),
+        any_calendar(),
+        prop_oneof![
+            Just(WeekendRule::PreviousBusinessDay),
+            Just(WeekendRule::NextBusinessDay)
+        ],
+    )
+        .prop_map(|(s, holidays, weekend)| PaySchedule {
+            holidays,
+            weekend,
+            ..s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_moved_payday_is_the_nearest_working_day_in_the_rules_direction(
+        nominal in any_date(2020, 10),
+        holidays in any_calendar(),
+        forward in any::<bool>(),
+    ) {
+        let rule = if forward { WeekendRule::NextBusinessDay } else { WeekendRule::PreviousBusinessDay };
+        let paid = rule.apply_with(nominal, holidays);
+        prop_assert!(holidays.is_working_day(paid));
+        // Every day from the nominal date up to (not including) the paid date is a weekend day or a holiday.
+        let (low, high) = if forward { (nominal, paid) } else { (paid, nominal) };
+        prop_assert!(low <= high);
+        let mut day = if forward { low } else { low.succ_opt().unwrap() };
+        let stop = if forward { high } else { high.succ_opt().unwrap() };
+        while day < stop {
+            prop_assert!(!holidays.is_working_day(day), "{} between {} and {}", day, nominal, paid);
+            day = day.succ_opt().unwrap();
+        }
+        prop_assert_eq!(rule.apply_with(nominal, HolidayCalendar::None), rule.apply(nominal));
+        prop_assert_eq!(WeekendRule::None.apply_with(nominal, holidays), nominal);
+    }
+
+    #[test]
+    fn paydays_with_holidays_are_the_nominal_paydays_moved_and_never_on_a_day_off(
+        sch in any_moving_schedule(),
+        from in any_date(2024, 3),
+        days in 0u64..400,
+    ) {
+        let until = from + chrono::Days::new(days);
+        let nominal = PaySchedule { weekend: WeekendRule::None, holidays: HolidayCalendar::None, ..sch.clone() };
+        let expected: Vec<NaiveDate> = nominal
+            .paydays(from - chrono::Days::new(10), until + chrono::Days::new(10))
+            .into_iter()
+            .map(|d| sch.weekend.apply_with(d, sch.holidays))
+            .filter(|d| from <= *d && *d < until)
+            .collect();
+        let paid = sch.paydays(from, until);
+        prop_assert_eq!(&paid, &expected);
+        prop_assert!(paid.iter().all(|d| sch.holidays.is_working_day(*d)));
+        prop_assert!(paid.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn holiday_paydays_split_cleanly_at_any_date(
+        sch in any_moving_schedule(),
+        from in any_date(2024, 3),
+        a in 0u64..200,
+        c in 0u64..200,
+    ) {
+        let mid = from + chrono::Days::new(a);
+        let until = mid + chrono::Days::new(c);
+        let mut joined = sch.paydays(from, mid);
+        joined.extend(sch.paydays(mid, until));
+        prop_assert_eq!(joined, sch.paydays(from, until));
+    }
+
+    #[test]
+    fn with_holiday_calendars_periods_still_start_on_every_payday_and_never_on_a_day_off(
+        schedules in proptest::collection::vec(any_moving_schedule(), 1..=3),
+        bills in proptest::collection::vec(any_bill(), 0..=4),
+        as_of in any_date(2024, 3),
+        periods in 1u32..=26,
+    ) {
+        let s = summary(as_of, periods, &schedules, &bills, &[], Some(0));
+        let end = s.periods.last().unwrap().end;
+        let mut paydays: Vec<NaiveDate> = schedules
+            .iter()
+            .flat_map(|sch| sch.paydays(as_of + chrono::Days::new(1), end))
+            .collect();
+        paydays.sort();
+        paydays.dedup();
+        let starts: Vec<NaiveDate> = s.periods.iter().skip(1).map(|p| p.start).collect();
+        prop_assert_eq!(&starts, &paydays);
+        for p in &s.periods {
+            for pay in &p.paychecks {
+                let sch = schedules.iter().find(|x| x.id == pay.schedule_id).unwrap();
+                prop_assert!(sch.holidays.is_working_day(pay.date));
+            }
+        }
+    }
+}
+
+#[test]
+fn christmas_2026_paydays_move_before_the_holiday_in_the_docs_example() {
+    // Keep in step with docs/budget.md, "Public holidays".
+    let schedule = |holidays, weekend| PaySchedule {
+        holidays,
+        weekend,
+        ..biweekly(1, 200_000, date(2026, 12, 11))
+    };
+    let rent = [monthly_bill(2, "Rent", 180_000, 1)];
+    let uk_back = schedule(
+        HolidayCalendar::UkEnglandWales,
+        WeekendRule::PreviousBusinessDay,
+    );
+    let s = summary(date(2026, 12, 14), 2, &[uk_back], &rent, &[], None);
+    assert_eq!(s.next_payday, Some(date(2026, 12, 24)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2026, 12, 14), date(2026, 12, 24)),
+            (date(2026, 12, 24), date(2027, 1, 8))
+        ]
+    );
+    assert_eq!(due_dates(&s.periods[1]), [date(2027, 1, 1)]);
+
+    let uk_forward = schedule(
+        HolidayCalendar::UkEnglandWales,
+        WeekendRule::NextBusinessDay,
+    );
+    let s = summary(date(2026, 12, 14), 2, &[uk_forward], &rent, &[], None);
+    assert_eq!(s.next_payday, Some(date(2026, 12, 29)));
+    let us_forward = schedule(HolidayCalendar::UsFederal, WeekendRule::NextBusinessDay);
+    let s = summary(date(2026, 12, 14), 2, &[us_forward], &rent, &[], None);
+    assert_eq!(s.next_payday, Some(date(2026, 12, 28)));
 }
