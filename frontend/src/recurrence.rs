@@ -6,8 +6,8 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use shared::Money;
 use shared::budget::{
-    Bill, CreateBill, CreatePaySchedule, DayOfMonth, Frequency, PaySchedule, Recurrence,
-    UpdateBill, UpdatePaySchedule, WeekendRule,
+    Bill, CreateBill, CreatePaySchedule, DayOfMonth, Frequency, HolidayCalendar, PaySchedule,
+    Recurrence, UpdateBill, UpdatePaySchedule, WeekendRule,
 };
 use uuid::Uuid;
 
@@ -24,16 +24,20 @@ pub enum BillKind {
     Biweekly,
     Quarterly,
     Yearly,
+    EveryNMonths,
+    EveryNWeeks,
     Once,
 }
 
 impl BillKind {
-    pub const ALL: [BillKind; 6] = [
+    pub const ALL: [BillKind; 8] = [
         BillKind::Monthly,
         BillKind::Weekly,
         BillKind::Biweekly,
         BillKind::Quarterly,
         BillKind::Yearly,
+        BillKind::EveryNMonths,
+        BillKind::EveryNWeeks,
         BillKind::Once,
     ];
 
@@ -44,6 +48,8 @@ impl BillKind {
             BillKind::Biweekly => "biweekly",
             BillKind::Quarterly => "quarterly",
             BillKind::Yearly => "yearly",
+            BillKind::EveryNMonths => "every_n_months",
+            BillKind::EveryNWeeks => "every_n_weeks",
             BillKind::Once => "once",
         }
     }
@@ -55,6 +61,8 @@ impl BillKind {
             BillKind::Biweekly => "Every two weeks",
             BillKind::Quarterly => "Every three months",
             BillKind::Yearly => "Every year",
+            BillKind::EveryNMonths => "Every few months",
+            BillKind::EveryNWeeks => "Every few weeks",
             BillKind::Once => "Just once",
         }
     }
@@ -66,12 +74,18 @@ impl BillKind {
             .unwrap_or(BillKind::Monthly)
     }
 
-    /// `true` when the picker shows a date (once, weekly, bi-weekly and quarterly take one).
+    /// `true` when the picker shows a date (once, weekly, bi-weekly, quarterly and every N take one).
     pub fn uses_date(self) -> bool {
-        matches!(
-            self,
-            BillKind::Once | BillKind::Weekly | BillKind::Biweekly | BillKind::Quarterly
-        )
+        !matches!(self, BillKind::Monthly | BillKind::Yearly)
+    }
+
+    /// The largest "every N" this kind takes (`None`: it has no N).
+    pub fn every_max(self) -> Option<u8> {
+        match self {
+            BillKind::EveryNMonths => Some(shared::budget::bill::EVERY_MONTHS_MAX),
+            BillKind::EveryNWeeks => Some(shared::budget::bill::EVERY_WEEKS_MAX),
+            _ => None,
+        }
     }
 }
 
@@ -119,6 +133,8 @@ pub struct BillDraft {
     pub day: DayOfMonth,
     /// Month for yearly, 1–12.
     pub month: u8,
+    /// N for every N months (1–12) or weeks (1–52), as typed; `None` while the field is empty or not a number.
+    pub every: Option<u8>,
 }
 
 impl BillDraft {
@@ -129,6 +145,7 @@ impl BillDraft {
             date: today,
             day: DayOfMonth::Day(today.day() as u8),
             month: today.month() as u8,
+            every: Some(2),
         }
     }
 
@@ -160,6 +177,16 @@ impl BillDraft {
                 draft.month = month.clamp(1, 12);
                 draft.day = day;
             }
+            Recurrence::EveryNMonths { every, anchor } => {
+                draft.kind = BillKind::EveryNMonths;
+                draft.every = Some(every);
+                draft.date = anchor;
+            }
+            Recurrence::EveryNWeeks { every, anchor } => {
+                draft.kind = BillKind::EveryNWeeks;
+                draft.every = Some(every);
+                draft.date = anchor;
+            }
         }
         draft
     }
@@ -174,7 +201,8 @@ impl BillDraft {
         }
     }
 
-    /// The recurrence this draft stands for. Total: every draft is a valid recurrence.
+    /// The recurrence this draft stands for. Every draft is a recurrence; only an "every N" outside its range (or
+    /// not typed) is one the shared rules refuse, with the message shown next to the field ([`BillDraft::every_problem`]).
     pub fn recurrence(&self) -> Recurrence {
         match self.kind {
             BillKind::Once => Recurrence::Once { date: self.date },
@@ -186,6 +214,28 @@ impl BillDraft {
                 month: self.month,
                 day: self.day,
             },
+            BillKind::EveryNMonths => Recurrence::EveryNMonths {
+                every: self.every.unwrap_or(0),
+                anchor: self.date,
+            },
+            BillKind::EveryNWeeks => Recurrence::EveryNWeeks {
+                every: self.every.unwrap_or(0),
+                anchor: self.date,
+            },
+        }
+    }
+
+    /// What is wrong with the "every N" field, in the words the field shows (`None` when fine or not asked).
+    pub fn every_problem(&self) -> Option<String> {
+        let max = self.kind.every_max()?;
+        let unit = if self.kind == BillKind::EveryNMonths {
+            "months"
+        } else {
+            "weeks"
+        };
+        match self.every {
+            Some(n) if (1..=max).contains(&n) => None,
+            _ => Some(format!("Enter a whole number of {unit} from 1 to {max}.")),
         }
     }
 
@@ -194,6 +244,7 @@ impl BillDraft {
         match self.kind {
             BillKind::Once => "Due on",
             BillKind::Quarterly => "One due date (then every 3 months)",
+            BillKind::EveryNMonths => "One due date (then every N months)",
             _ => "One due date (sets the weekday)",
         }
     }
@@ -211,6 +262,16 @@ pub fn describe_recurrence(recurrence: Recurrence, today: NaiveDate) -> String {
         Recurrence::Quarterly { anchor } => {
             format!("Every 3 months on the {}", ordinal(anchor.day() as u8))
         }
+        Recurrence::EveryNMonths { every, anchor } => format!(
+            "Every {} on the {}",
+            plural(every, "month"),
+            ordinal(anchor.day() as u8)
+        ),
+        Recurrence::EveryNWeeks { every, anchor } => format!(
+            "Every {} on {}",
+            plural(every, "week"),
+            weekday_name(anchor.weekday())
+        ),
         Recurrence::Yearly { month, day } => format!(
             "Yearly on {} {}",
             MONTH_NAMES[usize::from(month.clamp(1, 12) - 1)],
@@ -219,6 +280,15 @@ pub fn describe_recurrence(recurrence: Recurrence, today: NaiveDate) -> String {
                 DayOfMonth::Last => "(last day)".into(),
             }
         ),
+    }
+}
+
+/// "month" for 1, "6 months" otherwise.
+fn plural(n: u8, unit: &str) -> String {
+    if n == 1 {
+        unit.to_owned()
+    } else {
+        format!("{n} {unit}s")
     }
 }
 
@@ -296,6 +366,8 @@ pub struct ScheduleDraft {
     /// The day for monthly.
     pub day: DayOfMonth,
     pub weekend: WeekendRule,
+    /// Public holidays that move a payday like a weekend (only with a weekend rule that moves).
+    pub holidays: HolidayCalendar,
 }
 
 pub const FREQUENCIES: [Frequency; 4] = [
@@ -358,6 +430,7 @@ impl ScheduleDraft {
             days: [DayOfMonth::Day(15), DayOfMonth::Last],
             day: DayOfMonth::Day(1),
             weekend: WeekendRule::PreviousBusinessDay,
+            holidays: HolidayCalendar::None,
         }
     }
 
@@ -365,6 +438,7 @@ impl ScheduleDraft {
         let mut draft = ScheduleDraft::new(today);
         draft.frequency = schedule.frequency;
         draft.weekend = schedule.weekend;
+        draft.holidays = schedule.holidays;
         if let Some(anchor) = schedule.anchor_date {
             draft.anchor_date = anchor;
         }
@@ -417,6 +491,7 @@ impl ScheduleDraft {
             days,
             day,
             weekend: Some(self.weekend),
+            holidays: Some(self.holidays()),
         }
     }
 
@@ -431,7 +506,17 @@ impl ScheduleDraft {
             days: Some(days),
             day: Some(day),
             weekend: Some(self.weekend),
+            holidays: Some(self.holidays()),
             version: Some(version),
+        }
+    }
+
+    /// The holiday calendar as saved: none when paydays are never moved (the API refuses a calendar then).
+    pub fn holidays(&self) -> HolidayCalendar {
+        if self.weekend == WeekendRule::None {
+            HolidayCalendar::None
+        } else {
+            self.holidays
         }
     }
 
@@ -447,6 +532,7 @@ impl ScheduleDraft {
             days,
             day,
             weekend: self.weekend,
+            holidays: self.holidays(),
             payday_overrides: Vec::new(),
             created_at: DateTime::<Utc>::default(),
             updated_at: DateTime::<Utc>::default(),
@@ -715,5 +801,71 @@ mod tests {
         for r in WEEKEND_RULES {
             assert_eq!(parse_weekend(weekend_value(r)), r);
         }
+    }
+
+    #[test]
+    fn every_n_drafts_round_trip_and_say_what_is_wrong() {
+        let today = date(2026, 12, 4);
+        for recurrence in [
+            Recurrence::EveryNMonths {
+                every: 6,
+                anchor: date(2026, 3, 15),
+            },
+            Recurrence::EveryNWeeks {
+                every: 3,
+                anchor: date(2026, 3, 6),
+            },
+        ] {
+            let draft = BillDraft::from_recurrence(recurrence, today);
+            assert_eq!(draft.recurrence(), recurrence);
+            assert_eq!(draft.every_problem(), None);
+            assert!(server_accepts_bill(draft).is_ok(), "{recurrence:?}");
+        }
+        let mut draft = BillDraft::new(today);
+        draft.kind = BillKind::EveryNWeeks;
+        draft.every = Some(53);
+        assert_eq!(
+            draft.every_problem().as_deref(),
+            Some("Enter a whole number of weeks from 1 to 52.")
+        );
+        draft.every = None;
+        assert!(draft.every_problem().is_some(), "an empty field is refused");
+        draft.kind = BillKind::Monthly;
+        assert_eq!(draft.every_problem(), None, "monthly has no N");
+        assert_eq!(
+            describe_recurrence(
+                Recurrence::EveryNMonths {
+                    every: 6,
+                    anchor: date(2026, 3, 15)
+                },
+                today
+            ),
+            "Every 6 months on the 15th"
+        );
+        assert_eq!(
+            describe_recurrence(
+                Recurrence::EveryNWeeks {
+                    every: 1,
+                    anchor: date(2026, 3, 6)
+                },
+                today
+            ),
+            "Every week on Friday"
+        );
+    }
+
+    #[test]
+    fn a_holiday_calendar_is_saved_only_with_a_weekend_rule_that_moves_paydays() {
+        let mut draft = ScheduleDraft::new(date(2026, 12, 4));
+        draft.holidays = HolidayCalendar::UkEnglandWales;
+        assert_eq!(
+            draft.create("Salary", 100).holidays,
+            Some(HolidayCalendar::UkEnglandWales)
+        );
+        draft.weekend = WeekendRule::None;
+        assert_eq!(
+            draft.create("Salary", 100).holidays,
+            Some(HolidayCalendar::None)
+        );
     }
 }

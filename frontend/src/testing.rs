@@ -129,3 +129,13 @@ pub fn options(root: &web_sys::HtmlElement, selector: &str) -> Vec<String> {
         .map(|o| o.unchecked_into::<web_sys::HtmlOptionElement>().value())
         .collect()
 }
+
+/// Types `text` into the `<input>` matching `selector`, as a user would (sets it, then fires `input`).
+pub fn type_into(root: &web_sys::HtmlElement, selector: &str, text: &str) {
+    let input: web_sys::HtmlInputElement = find(root, selector).unchecked_into();
+    input.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("an input event");
+    input.dispatch_event(&event).expect("dispatched");
+}

@@ -9,8 +9,8 @@ use std::hint::black_box;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use shared::budget::{
-    Bill, DayOfMonth, Frequency, MAX_PERIODS, OccurrenceMark, OccurrenceStatus, PaySchedule,
-    Recurrence, SummaryInput, WeekendRule, summarize,
+    Bill, DayOfMonth, Frequency, HolidayCalendar, MAX_PERIODS, OccurrenceMark, OccurrenceStatus,
+    PaySchedule, Recurrence, SummaryInput, WeekendRule, summarize,
 };
 use uuid::Uuid;
 
@@ -35,6 +35,7 @@ fn schedules(two_jobs: bool) -> Vec<PaySchedule> {
         day: None,
         weekend: WeekendRule::None,
         payday_overrides: Vec::new(),
+        holidays: HolidayCalendar::None,
         created_at: now(),
         updated_at: now(),
         version: 1,

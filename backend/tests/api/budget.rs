@@ -1006,3 +1006,162 @@ async fn a_payday_can_be_paid_a_different_amount_or_skipped_and_restored() {
     assert_eq!(summary().await["periods"], before["periods"]);
     assert_error(restore().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
 }
+
+#[tokio::test]
+async fn every_n_months_and_every_n_weeks_bills_are_saved_and_fall_due_in_the_summary() {
+    let app = spawn_app().await;
+    let session = app.user("every-n@example.com").await;
+    create(&app, &session, "/api/v1/pay-schedules", json!({"name": "Salary", "amount": 200000, "frequency": "biweekly", "anchor_date": "2026-03-06"})).await;
+    let car = json!({"kind": "every_n_months", "every": 6, "anchor": "2026-03-15"});
+    let created = create(
+        &app,
+        &session,
+        "/api/v1/bills",
+        json!({"name": "Car insurance", "amount": 45000, "recurrence": car}),
+    )
+    .await;
+    assert_eq!(created["recurrence"], car);
+    let haircut = json!({"kind": "every_n_weeks", "every": 3, "anchor": "2026-03-06"});
+    create(
+        &app,
+        &session,
+        "/api/v1/bills",
+        json!({"name": "Haircut", "amount": 3000, "recurrence": haircut}),
+    )
+    .await;
+
+    let summary = app
+        .get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2026-03-10&periods=3",
+        )
+        .await;
+
+    // Periods: Mar 10 – 19, Mar 20 – Apr 2, Apr 3 – 16.
+    let due: Vec<Vec<(String, String)>> = summary["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p["bills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| {
+                    (
+                        b["name"].as_str().unwrap().to_owned(),
+                        b["due_on"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let pair = |name: &str, date: &str| (name.to_owned(), date.to_owned());
+    assert_eq!(
+        due,
+        [
+            vec![pair("Car insurance", "2026-03-15")],
+            vec![pair("Haircut", "2026-03-27")],
+            vec![],
+        ]
+    );
+    assert_eq!(summary["set_aside_now"], 45000);
+    // Every 6 months is reserved for; every 3 weeks is not (it is more often than a month).
+    let reserves = summary["reserves"].as_array().unwrap();
+    assert_eq!(reserves.len(), 1);
+    assert_eq!(reserves[0]["name"], "Car insurance");
+
+    for (recurrence, field) in [
+        (
+            json!({"kind": "every_n_months", "every": 13, "anchor": "2026-03-15"}),
+            "recurrence.every",
+        ),
+        (
+            json!({"kind": "every_n_weeks", "every": 0, "anchor": "2026-03-06"}),
+            "recurrence.every",
+        ),
+        (
+            json!({"kind": "every_n_weeks", "anchor": "2026-03-06"}),
+            "recurrence.every",
+        ),
+        (
+            json!({"kind": "every_n_months", "every": 6}),
+            "recurrence.anchor",
+        ),
+        (
+            json!({"kind": "every_n_months", "every": 6, "anchor": "2026-02-30"}),
+            "recurrence.anchor",
+        ),
+    ] {
+        field_error(
+            app.post("/api/v1/bills")
+                .bearer_auth(&session.token)
+                .json(&json!({"name": "x", "amount": 100, "recurrence": recurrence}))
+                .send()
+                .await
+                .unwrap(),
+            field,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn a_payday_on_a_public_holiday_moves_by_the_schedules_calendar() {
+    let app = spawn_app().await;
+    let session = app.user("holidays@example.com").await;
+    let plain = create(&app, &session, "/api/v1/pay-schedules", json!({"name": "Plain", "amount": 100000, "frequency": "biweekly", "anchor_date": "2026-12-11", "weekend": "previous_business_day"})).await;
+    assert_eq!(plain["holidays"], "none");
+    let summary = app
+        .get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2026-12-14&periods=2",
+        )
+        .await;
+    assert_eq!(summary["next_payday"], "2026-12-25");
+
+    // Fri 25 Dec 2026 is Christmas Day: with the UK calendar, moving forward passes the weekend and Mon 28 Dec
+    // (Boxing Day's substitute) to Tue 29 Dec.
+    let url = format!("/api/v1/pay-schedules/{}", plain["id"].as_str().unwrap());
+    let patched = app
+        .patch(&url)
+        .bearer_auth(&session.token)
+        .json(
+            &json!({"weekend": "next_business_day", "holidays": "uk_england_wales", "version": 1}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["holidays"], "uk_england_wales");
+    let summary = app
+        .get_json(
+            &session,
+            "/api/v1/budget/summary?as_of=2026-12-14&periods=2",
+        )
+        .await;
+    assert_eq!(summary["next_payday"], "2026-12-29");
+    assert_eq!(summary["periods"][1]["paychecks"][0]["date"], "2026-12-29");
+
+    field_error(
+        app.post("/api/v1/pay-schedules")
+            .bearer_auth(&session.token)
+            .json(&json!({"name": "US", "amount": 1, "frequency": "monthly", "day": 1, "holidays": "us_federal"}))
+            .send()
+            .await
+            .unwrap(),
+        "holidays",
+    )
+    .await;
+    field_error(
+        app.post("/api/v1/pay-schedules")
+            .bearer_auth(&session.token)
+            .json(&json!({"name": "FR", "amount": 1, "frequency": "monthly", "day": 1, "weekend": "next_business_day", "holidays": "fr"}))
+            .send()
+            .await
+            .unwrap(),
+        "holidays",
+    )
+    .await;
+}

@@ -180,3 +180,32 @@ async fn the_balance_and_safe_to_spend_are_documented() {
         serde_json::json!(["no_balance", "no_pay_schedule"])
     );
 }
+
+/// The every-N recurrences and the holiday calendars are in the document clients generate from.
+#[tokio::test]
+async fn schemas_describe_every_n_recurrences_and_holiday_calendars() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api/v1/openapi.json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let recurrence = schemas["Recurrence"].to_string();
+    for kind in ["\"every_n_months\"", "\"every_n_weeks\"", "\"every\""] {
+        assert!(recurrence.contains(kind), "{kind} in {recurrence}");
+    }
+    let calendar = schemas["HolidayCalendar"].to_string();
+    for name in ["\"none\"", "\"us_federal\"", "\"uk_england_wales\""] {
+        assert!(calendar.contains(name), "{name} in {calendar}");
+    }
+    for body in ["PaySchedule", "CreatePaySchedule", "UpdatePaySchedule"] {
+        assert!(
+            schemas[body]["properties"]["holidays"].is_object(),
+            "{body}.holidays"
+        );
+    }
+}

@@ -152,6 +152,11 @@ fn BillEditor(
         {
             problems.extend(errors.into_map());
         }
+        // "Every N" in the form's own words (an empty field reads as 0 to the shared rules).
+        if let Some(problem) = draft.get_untracked().every_problem() {
+            problems.retain(|(field, _)| field != "recurrence.every");
+            problems.push(("recurrence.every".to_owned(), problem));
+        }
         let body = match version {
             None => crate::api::to_json(&form.create()),
             Some(version) => crate::api::to_json(&form.update(version)),
@@ -261,6 +266,9 @@ fn BillPicker(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
                         {BillKind::ALL.map(option).collect_view()}
                     </select>
                 </span>
+                <Show when=move || kind().every_max().is_some()>
+                    <EveryField ed draft />
+                </Show>
                 <Show when=move || kind().uses_date()>
                     <DueDate id=ed.id("date") draft />
                 </Show>
@@ -275,7 +283,38 @@ fn BillPicker(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
     }
 }
 
-/// The date of a one-off, weekly, bi-weekly or quarterly bill (its label says which).
+/// How many months or weeks apart an "every N" bill falls (1–12 months, 1–52 weeks).
+#[component]
+fn EveryField(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
+    let id = ed.id("every");
+    let months = move || draft.with(|d| d.kind == BillKind::EveryNMonths);
+    let max = move || draft.with(|d| d.kind.every_max().unwrap_or(1)).to_string();
+    view! {
+        <span>
+            <label for=id.clone()>
+                {move || if months() { "Every how many months" } else { "Every how many weeks" }}
+            </label>
+            <input
+                id=id.clone()
+                type="number"
+                inputmode="numeric"
+                min="1"
+                max=max
+                step="1"
+                required=true
+                prop:value=move || draft.with(|d| d.every.map(|n| n.to_string()).unwrap_or_default())
+                on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    draft.update(|d| d.every = typed.trim().parse().ok());
+                }
+                aria-describedby=format!("{id}-error")
+            />
+            <FieldError id message=ed.message("recurrence.every") />
+        </span>
+    }
+}
+
+/// The date of a one-off, weekly, bi-weekly, quarterly or every-N bill (its label says which).
 #[component]
 fn DueDate(id: String, draft: RwSignal<BillDraft>) -> impl IntoView {
     // Only a new date is written back to the field (not every change of the draft).
@@ -355,7 +394,7 @@ mod browser_tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::{BILLS, BillDraft, BillPicker, Editor};
-    use crate::testing::{exists, mount, options, pick, settle};
+    use crate::testing::{exists, mount, options, pick, settle, type_into};
 
     wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -389,6 +428,24 @@ mod browser_tests {
                 day: DayOfMonth::Last
             }
         );
+
+        // Every N months (car insurance twice a year): the number and the first due date; out of range is refused.
+        pick(&root, "#new-bill-kind", "every_n_months");
+        settle().await;
+        assert!(exists(&root, "#new-bill-every") && exists(&root, "#new-bill-date"));
+        type_into(&root, "#new-bill-every", "6");
+        settle().await;
+        assert!(matches!(
+            draft.get_untracked().recurrence(),
+            Recurrence::EveryNMonths { every: 6, .. }
+        ));
+        type_into(&root, "#new-bill-every", "13");
+        settle().await;
+        let problem = draft
+            .get_untracked()
+            .every_problem()
+            .expect("13 months is refused");
+        assert!(problem.contains("1 to 12"), "{problem}");
 
         pick(&root, "#new-bill-kind", "once");
         settle().await;

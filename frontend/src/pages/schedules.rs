@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use shared::Money;
-use shared::budget::{DayOfMonth, Frequency, PaySchedule};
+use shared::budget::{DayOfMonth, Frequency, HolidayCalendar, PaySchedule, WeekendRule};
 
 use crate::format::{date_near, parse_date};
 use crate::pages::editor::{
@@ -198,6 +198,9 @@ fn SchedulePicker(ed: Editor, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
                     </span>
                 </Show>
                 <WeekendSelect id=ed.id("weekend") draft />
+                <Show when=move || draft.with(|d| d.weekend != WeekendRule::None)>
+                    <HolidaySelect ed draft />
+                </Show>
             </div>
             <FieldError id=ed.id("days") message=ed.message("days") />
         </fieldset>
@@ -293,3 +296,47 @@ fn WeekendSelect(id: String, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
         </span>
     }
 }
+
+/// The public holidays that move a payday like a weekend does (offered only when the weekend rule moves paydays).
+#[component]
+fn HolidaySelect(ed: Editor, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
+    let id = ed.id("holidays");
+    let option = move |(calendar, label): (HolidayCalendar, &'static str)| {
+        view! {
+            <option value=calendar.as_str() selected=move || draft.with(|d| d.holidays == calendar)>
+                {label}
+            </option>
+        }
+    };
+    view! {
+        <span>
+            <label for=id.clone()>"Public holidays"</label>
+            <select
+                id=id.clone()
+                aria-describedby=format!("{id}-error")
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    let calendar = HOLIDAY_CALENDARS
+                        .into_iter()
+                        .map(|(c, _)| c)
+                        .find(|c| c.as_str() == value)
+                        .unwrap_or_default();
+                    draft.update(|d| d.holidays = calendar);
+                }
+            >
+                {HOLIDAY_CALENDARS.map(option).collect_view()}
+            </select>
+            <FieldError id message=ed.message("holidays") />
+        </span>
+    }
+}
+
+/// The holiday calendars a schedule can follow, in picker order, with their names.
+const HOLIDAY_CALENDARS: [(HolidayCalendar, &str); 3] = [
+    (HolidayCalendar::None, "None (weekends only)"),
+    (HolidayCalendar::UsFederal, "US federal holidays"),
+    (
+        HolidayCalendar::UkEnglandWales,
+        "UK bank holidays (England and Wales)",
+    ),
+];

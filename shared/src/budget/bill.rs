@@ -10,9 +10,12 @@ use crate::{FieldErrors, Money, validate};
 
 /// How a bill recurs. On the wire: an object tagged by `kind`, e.g. `{"kind":"monthly","day":"last"}`.
 ///
-/// Weekly and bi-weekly bills run in phase with `anchor` (before and after it; bound them with `starts_on` /
-/// `ends_on`). Quarterly bills fall every three months on the anchor's day of month. A monthly, quarterly or yearly
-/// day the month lacks falls on that month's last day (Feb 31 is Feb 28/29). Bills have no weekend rule.
+/// Weekly, bi-weekly and every-N-weeks bills run in phase with `anchor` (before and after it; bound them with
+/// `starts_on` / `ends_on`). Quarterly bills fall every three months on the anchor's day of month, and every-N-months
+/// bills every `every` months the same way (`{"kind":"every_n_months","every":6,"anchor":"2026-03-15"}` is car
+/// insurance twice a year). A monthly, quarterly, every-N-months or yearly day the month lacks falls on that month's
+/// last day (Feb 31 is Feb 28/29), and the next occurrence goes back to the anchor's day: the day never drifts.
+/// Bills have no weekend rule.
 ///
 /// `Deserialize` is written out below (same wire format and errors as serde's derive would give): serde's derive
 /// for an internally tagged enum buffers the whole object first through its `Content` type, and reads `date`,
@@ -42,7 +45,28 @@ pub enum Recurrence {
         month: u8,
         day: DayOfMonth,
     },
+    /// Every `every` months (1–12) on the anchor's day of month, in phase with `anchor`. Every 1 month is monthly
+    /// on that day, every 3 months is quarterly, every 12 months is yearly.
+    EveryNMonths {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 12))]
+        every: u8,
+        anchor: NaiveDate,
+    },
+    /// Every `every` weeks (1–52) on the anchor's weekday, in phase with `anchor`. Every 1 week is weekly, every 2
+    /// weeks is bi-weekly.
+    EveryNWeeks {
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 52))]
+        every: u8,
+        anchor: NaiveDate,
+    },
 }
+
+/// The largest `every` of an every-N-months bill: a year. Longer gaps are rare enough to enter as dated bills.
+pub const EVERY_MONTHS_MAX: u8 = 12;
+
+/// The largest `every` of an every-N-weeks bill: 52 weeks (364 days), the longest gap under a year. A bill rarer
+/// than that is yearly, or every N months.
+pub const EVERY_WEEKS_MAX: u8 = 52;
 
 /// A [`Recurrence`] as it arrives: one flat object, every variant's fields optional, checked against `kind`.
 #[derive(Deserialize)]
@@ -53,6 +77,7 @@ struct RecurrenceWire {
     anchor: Option<NaiveDate>,
     day: Option<DayOfMonth>,
     month: Option<u8>,
+    every: Option<u8>,
 }
 
 #[derive(Clone, Copy, Deserialize)]
@@ -64,6 +89,8 @@ enum RecurrenceKind {
     Monthly,
     Quarterly,
     Yearly,
+    EveryNMonths,
+    EveryNWeeks,
 }
 
 /// Why a [`RecurrenceWire`] is not a [`Recurrence`], in serde's terms.
@@ -82,12 +109,14 @@ impl RecurrenceWire {
             }
             RecurrenceKind::Monthly => &["day"],
             RecurrenceKind::Yearly => &["month", "day"],
+            RecurrenceKind::EveryNMonths | RecurrenceKind::EveryNWeeks => &["every", "anchor"],
         };
         let present = [
             ("date", self.date.is_some()),
             ("anchor", self.anchor.is_some()),
             ("day", self.day.is_some()),
             ("month", self.month.is_some()),
+            ("every", self.every.is_some()),
         ];
         if let Some((name, _)) = present
             .iter()
@@ -115,6 +144,14 @@ impl RecurrenceWire {
             RecurrenceKind::Yearly => Recurrence::Yearly {
                 month: self.month.ok_or(need("month"))?,
                 day: self.day.ok_or(need("day"))?,
+            },
+            RecurrenceKind::EveryNMonths => Recurrence::EveryNMonths {
+                every: self.every.ok_or(need("every"))?,
+                anchor: self.anchor.ok_or(need("anchor"))?,
+            },
+            RecurrenceKind::EveryNWeeks => Recurrence::EveryNWeeks {
+                every: self.every.ok_or(need("every"))?,
+                anchor: self.anchor.ok_or(need("anchor"))?,
             },
         })
     }
@@ -144,6 +181,7 @@ struct RequestRecurrence {
     anchor: Option<NaiveDate>,
     day: Option<DayOfMonth>,
     month: Option<u8>,
+    every: Option<u8>,
 }
 
 fn request_recurrence<'de, D: serde::Deserializer<'de>>(
@@ -156,6 +194,7 @@ fn request_recurrence<'de, D: serde::Deserializer<'de>>(
         anchor,
         day,
         month,
+        every,
     } = RequestRecurrence::deserialize(deserializer)?;
     RecurrenceWire {
         kind,
@@ -163,6 +202,7 @@ fn request_recurrence<'de, D: serde::Deserializer<'de>>(
         anchor,
         day,
         month,
+        every,
     }
     .into_recurrence()
     .map_err(|problem| match problem {
@@ -178,13 +218,17 @@ fn optional_request_recurrence<'de, D: serde::Deserializer<'de>>(
 }
 
 impl Recurrence {
-    /// `true` for recurrences rarer than any pay frequency (quarterly, yearly): the ones the engine smooths into a
-    /// per-paycheck reserve.
+    /// `true` for recurrences rarer than any pay frequency: quarterly, yearly, every 2 or more months, and every 5
+    /// or more weeks (35 days, longer than any month, so even a monthly paycheck can have none in its period).
+    /// These are the ones the engine smooths into a per-paycheck reserve. Every 1 month and every 1–4 weeks are
+    /// not, exactly like the monthly, weekly and bi-weekly bills they equal.
     pub fn is_smoothed(self) -> bool {
-        matches!(
-            self,
-            Recurrence::Quarterly { .. } | Recurrence::Yearly { .. }
-        )
+        match self {
+            Recurrence::Quarterly { .. } | Recurrence::Yearly { .. } => true,
+            Recurrence::EveryNMonths { every, .. } => every >= 2,
+            Recurrence::EveryNWeeks { every, .. } => every >= 5,
+            _ => false,
+        }
     }
 
     fn pattern(self) -> Option<Pattern> {
@@ -198,13 +242,20 @@ impl Recurrence {
                 days: [day, day],
                 count: 1,
             },
-            Recurrence::Quarterly { anchor } => {
-                let day = DayOfMonth::Day(u8::try_from(anchor.day()).ok()?);
-                Pattern::Months {
-                    every: 3,
-                    phase: month_index(anchor).rem_euclid(3),
-                    days: [day, day],
-                    count: 1,
+            Recurrence::Quarterly { anchor } => months_from(anchor, 3)?,
+            Recurrence::EveryNMonths { every, anchor } => {
+                if !(1..=EVERY_MONTHS_MAX).contains(&every) {
+                    return None;
+                }
+                months_from(anchor, i32::from(every))?
+            }
+            Recurrence::EveryNWeeks { every, anchor } => {
+                if !(1..=EVERY_WEEKS_MAX).contains(&every) {
+                    return None;
+                }
+                Pattern::Every {
+                    anchor,
+                    days: 7 * i32::from(every),
                 }
             }
             Recurrence::Yearly { month, day } => {
@@ -232,9 +283,26 @@ impl Recurrence {
                     errors.add("day", DAY_MESSAGE);
                 }
             }
+            Recurrence::EveryNMonths { every, .. } if !(1..=EVERY_MONTHS_MAX).contains(&every) => {
+                errors.add("every", format!("must be 1–{EVERY_MONTHS_MAX} months"));
+            }
+            Recurrence::EveryNWeeks { every, .. } if !(1..=EVERY_WEEKS_MAX).contains(&every) => {
+                errors.add("every", format!("must be 1–{EVERY_WEEKS_MAX} weeks"));
+            }
             _ => {}
         }
     }
+}
+
+/// Every `every` months on `anchor`'s day of month, in phase with `anchor`'s month.
+fn months_from(anchor: NaiveDate, every: i32) -> Option<Pattern> {
+    let day = DayOfMonth::Day(u8::try_from(anchor.day()).ok()?);
+    Some(Pattern::Months {
+        every,
+        phase: month_index(anchor).rem_euclid(every),
+        days: [day, day],
+        count: 1,
+    })
 }
 
 /// A bill as the API returns it.
@@ -496,6 +564,14 @@ mod tests {
                 month: 2,
                 day: DayOfMonth::Last,
             },
+            Recurrence::EveryNMonths {
+                every: 6,
+                anchor: d,
+            },
+            Recurrence::EveryNWeeks {
+                every: 3,
+                anchor: d,
+            },
         ] {
             let json = serde_json::to_string(&r).unwrap();
             assert_eq!(
@@ -636,5 +712,182 @@ mod tests {
                 .is_some()
         );
         assert!(serde_json::from_str::<UpdateBill>(r#"{"colour":"red"}"#).is_err());
+    }
+
+    #[test]
+    fn every_n_recurrences_use_a_kind_tag_with_every_and_anchor() {
+        let six = Recurrence::EveryNMonths {
+            every: 6,
+            anchor: date(2026, 3, 15),
+        };
+        assert_eq!(
+            serde_json::to_string(&six).unwrap(),
+            r#"{"kind":"every_n_months","every":6,"anchor":"2026-03-15"}"#
+        );
+        let three = Recurrence::EveryNWeeks {
+            every: 3,
+            anchor: date(2026, 3, 6),
+        };
+        assert_eq!(
+            serde_json::to_string(&three).unwrap(),
+            r#"{"kind":"every_n_weeks","every":3,"anchor":"2026-03-06"}"#
+        );
+        let error = |json: &str| {
+            serde_json::from_str::<Recurrence>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            error(r#"{"kind":"every_n_months","anchor":"2026-03-15"}"#)
+                .starts_with("missing field `every`")
+        );
+        assert!(
+            error(r#"{"kind":"every_n_weeks","every":2}"#).starts_with("missing field `anchor`")
+        );
+        assert!(
+            error(r#"{"kind":"every_n_months","every":6,"anchor":"2026-03-15","day":15}"#)
+                .starts_with("unknown field `day`, expected `every` or `anchor`")
+        );
+        assert!(
+            error(r#"{"kind":"monthly","day":1,"every":2}"#)
+                .starts_with("unknown field `every`, expected `day`")
+        );
+        // Beyond a u8 is a parse error; 0 and 13–255 reach validation as field errors.
+        assert!(
+            serde_json::from_str::<Recurrence>(
+                r#"{"kind":"every_n_weeks","every":256,"anchor":"2026-03-06"}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn every_n_months_and_weeks_outside_their_ranges_are_field_errors() {
+        for (json, message) in [
+            (
+                r#"{"kind":"every_n_months","every":0,"anchor":"2026-03-15"}"#,
+                "must be 1–12 months",
+            ),
+            (
+                r#"{"kind":"every_n_months","every":13,"anchor":"2026-03-15"}"#,
+                "must be 1–12 months",
+            ),
+            (
+                r#"{"kind":"every_n_weeks","every":0,"anchor":"2026-03-06"}"#,
+                "must be 1–52 weeks",
+            ),
+            (
+                r#"{"kind":"every_n_weeks","every":53,"anchor":"2026-03-06"}"#,
+                "must be 1–52 weeks",
+            ),
+        ] {
+            let e = create(&format!(
+                r#"{{"name":"Car","amount":1,"recurrence":{json}}}"#
+            ))
+            .unwrap_err();
+            assert_eq!(e.get("recurrence.every"), Some(message), "{json}");
+        }
+        for json in [
+            r#"{"kind":"every_n_months","every":1,"anchor":"2026-03-15"}"#,
+            r#"{"kind":"every_n_months","every":12,"anchor":"2026-03-15"}"#,
+            r#"{"kind":"every_n_weeks","every":1,"anchor":"2026-03-06"}"#,
+            r#"{"kind":"every_n_weeks","every":52,"anchor":"2026-03-06"}"#,
+        ] {
+            assert!(
+                create(&format!(
+                    r#"{{"name":"Car","amount":1,"recurrence":{json}}}"#
+                ))
+                .is_ok(),
+                "{json}"
+            );
+        }
+    }
+
+    #[test]
+    fn car_insurance_every_six_months_falls_on_the_anchor_day_before_and_after_it() {
+        let bill = create(
+            r#"{"name":"Car insurance","amount":45000,"recurrence":{"kind":"every_n_months","every":6,"anchor":"2026-03-15"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bill.next_occurrences(date(2025, 10, 1), 4),
+            [
+                date(2026, 3, 15),
+                date(2026, 9, 15),
+                date(2027, 3, 15),
+                date(2027, 9, 15)
+            ]
+        );
+        assert!(bill.occurs_on(date(2025, 9, 15)));
+        assert!(bill.recurrence.is_smoothed());
+    }
+
+    #[test]
+    fn every_n_months_from_the_31st_falls_on_the_month_end_and_comes_back_to_the_31st() {
+        let bill = create(
+            r#"{"name":"Water","amount":1,"recurrence":{"kind":"every_n_months","every":2,"anchor":"2025-12-31"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bill.next_occurrences(date(2025, 12, 1), 4),
+            [
+                date(2025, 12, 31),
+                date(2026, 2, 28),
+                date(2026, 4, 30),
+                date(2026, 6, 30)
+            ]
+        );
+        assert_eq!(
+            bill.next_occurrences(date(2026, 7, 1), 1),
+            [date(2026, 8, 31)]
+        );
+    }
+
+    #[test]
+    fn every_three_weeks_keeps_the_anchor_weekday() {
+        let bill = create(
+            r#"{"name":"Haircut","amount":1,"recurrence":{"kind":"every_n_weeks","every":3,"anchor":"2026-03-06"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            bill.next_occurrences(date(2026, 2, 1), 3),
+            [date(2026, 2, 13), date(2026, 3, 6), date(2026, 3, 27)]
+        );
+        assert!(!bill.recurrence.is_smoothed());
+    }
+
+    #[test]
+    fn patch_switches_a_bill_to_every_n_months_and_validates_it() {
+        let bill = create(r#"{"name":"Rent","amount":1,"recurrence":{"kind":"monthly","day":1}}"#)
+            .unwrap();
+        let patch: UpdateBill = serde_json::from_str(
+            r#"{"recurrence":{"kind":"every_n_months","every":6,"anchor":"2026-03-15"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            patch.apply(&bill, now()).unwrap().recurrence,
+            Recurrence::EveryNMonths {
+                every: 6,
+                anchor: date(2026, 3, 15)
+            }
+        );
+        let patch: UpdateBill = serde_json::from_str(
+            r#"{"recurrence":{"kind":"every_n_weeks","every":60,"anchor":"2026-03-15"}}"#,
+        )
+        .unwrap();
+        assert!(
+            patch
+                .apply(&bill, now())
+                .unwrap_err()
+                .get("recurrence.every")
+                .is_some()
+        );
+        // Request anchors are strict dates, as for the other kinds.
+        assert!(
+            serde_json::from_str::<UpdateBill>(
+                r#"{"recurrence":{"kind":"every_n_weeks","every":2,"anchor":"2026-02-30"}}"#
+            )
+            .is_err()
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod bill;
 pub mod calendar;
 pub mod currency;
 pub mod engine;
+pub mod holidays;
 pub mod occurrence;
 pub mod payday;
 pub mod schedule;
@@ -31,6 +32,7 @@ pub use engine::{
     BalancePoint, BillDue, BudgetSummary, DEFAULT_PERIODS, MAX_PERIODS, OVERDUE_DAYS, Paycheck,
     Period, Reserve, SummaryInput, summarize,
 };
+pub use holidays::HolidayCalendar;
 pub use occurrence::{MarkOccurrence, OccurrenceMark, OccurrenceStatus};
 pub use payday::{MAX_PAYDAY_OVERRIDES, MarkPayday, PaydayOverride, PaydayStatus};
 pub use schedule::{CreatePaySchedule, Frequency, PaySchedule, UpdatePaySchedule, WeekendRule};

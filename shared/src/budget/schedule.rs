@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::calendar::{self, DAY_MESSAGE, DayOfMonth, Pattern};
 use super::payday::PaydayOverride;
+use super::holidays::HolidayCalendar;
 use super::{NAME_MAX, check_amount};
 use crate::{FieldErrors, Money, validate};
 
@@ -47,7 +48,7 @@ impl Frequency {
     }
 }
 
-/// What happens to a payday that falls on a Saturday or Sunday. Public holidays are not modelled.
+/// What happens to a payday that falls on a Saturday or Sunday — or, with a [`HolidayCalendar`], on a public holiday.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
@@ -62,13 +63,33 @@ pub enum WeekendRule {
 }
 
 impl WeekendRule {
-    /// The date a nominal payday `date` is actually paid on.
+    /// The date a nominal payday `date` is actually paid on (weekends only).
     pub fn apply(self, date: NaiveDate) -> NaiveDate {
         match self {
             WeekendRule::None => date,
             WeekendRule::PreviousBusinessDay => calendar::previous_business_day(date),
             WeekendRule::NextBusinessDay => calendar::next_business_day(date),
         }
+    }
+
+    /// The date a nominal payday `date` is actually paid on when `holidays` are not working days either: it keeps
+    /// moving the same way until a working day, so a holiday next to a weekend moves past both (Fri 25 Dec 2026
+    /// with a UK calendar: back to Thu 24 Dec, or forward over the weekend and Mon 28 Dec to Tue 29 Dec).
+    pub fn apply_with(self, date: NaiveDate, holidays: HolidayCalendar) -> NaiveDate {
+        let step: fn(NaiveDate) -> Option<NaiveDate> = match self {
+            WeekendRule::None => return date,
+            _ if holidays == HolidayCalendar::None => return self.apply(date),
+            WeekendRule::PreviousBusinessDay => |d| d.pred_opt(),
+            WeekendRule::NextBusinessDay => |d| d.succ_opt(),
+        };
+        let mut day = date;
+        while !holidays.is_working_day(day) {
+            match step(day) {
+                Some(next) => day = next,
+                None => return date,
+            }
+        }
+        day
     }
 }
 
@@ -94,6 +115,9 @@ pub struct PaySchedule {
     /// [`super::payday`]). Absent in records saved before overrides existed.
     #[serde(default)]
     pub payday_overrides: Vec<PaydayOverride>,
+    /// Public holidays that move a payday like a weekend does (`none` for records saved before holidays existed).
+    #[serde(default)]
+    pub holidays: HolidayCalendar,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Optimistic-concurrency version; send it back when updating.
@@ -117,13 +141,15 @@ impl PaySchedule {
     /// Paycheck dates on or after `from`, unbounded. Empty for a record whose frequency lacks its fields.
     pub(crate) fn paydays_from(&self, from: NaiveDate) -> impl Iterator<Item = NaiveDate> + use<> {
         let weekend = self.weekend;
-        // A nominal payday up to two days before `from` can be shifted onto or after it.
-        let start = from.checked_sub_days(Days::new(3)).unwrap_or(from);
+        let holidays = self.holidays;
+        // A nominal payday up to four days before `from` can be shifted onto or after it (a weekend plus two
+        // holidays, as at a UK Christmas or Easter; a test in `holidays` checks no calendar has a longer run).
+        let start = from.checked_sub_days(Days::new(7)).unwrap_or(from);
         self.pattern()
             .into_iter()
             .flat_map(move |pattern| pattern.from(start))
             // Both weekend rules are monotone, so shifted dates stay in order.
-            .map(move |date| weekend.apply(date))
+            .map(move |date| weekend.apply_with(date, holidays))
             .skip_while(move |date| *date < from)
     }
 
@@ -194,6 +220,12 @@ impl PaySchedule {
         } else if self.day.is_some() {
             errors.add("day", format!("must not be set for {what} pay"));
         }
+        if self.holidays != HolidayCalendar::None && self.weekend == WeekendRule::None {
+            errors.add(
+                "holidays",
+                "needs a weekend rule: a payday on a holiday moves the way a weekend one does",
+            );
+        }
         errors.into_result(self)
     }
 }
@@ -220,6 +252,9 @@ pub struct CreatePaySchedule {
     /// Defaults to `none`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekend: Option<WeekendRule>,
+    /// Defaults to `none`. Any other calendar needs a weekend rule other than `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holidays: Option<HolidayCalendar>,
 }
 
 impl CreatePaySchedule {
@@ -235,6 +270,7 @@ impl CreatePaySchedule {
             day: self.day,
             weekend: self.weekend.unwrap_or_default(),
             payday_overrides: Vec::new(),
+            holidays: self.holidays.unwrap_or_default(),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -281,6 +317,8 @@ pub struct UpdatePaySchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weekend: Option<WeekendRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holidays: Option<HolidayCalendar>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<u64>,
 }
 
@@ -303,6 +341,9 @@ impl UpdatePaySchedule {
         }
         if let Some(weekend) = self.weekend {
             next.weekend = weekend;
+        }
+        if let Some(holidays) = self.holidays {
+            next.holidays = holidays;
         }
         let frequency = next.frequency;
         next.anchor_date = match self.anchor_date {
@@ -460,5 +501,91 @@ mod tests {
             Vec::<NaiveDate>::new()
         );
         assert_eq!(s.next_paydays(date(2025, 11, 1), 1), [date(2025, 12, 1)]);
+    }
+
+    #[test]
+    fn friday_25_december_2026_is_not_a_payday_under_either_holiday_calendar() {
+        // Bi-weekly on Fridays from Fri 11 Dec 2026: the nominal paydays are Dec 11, Dec 25 and Jan 8.
+        let base = create(r#"{"name":"A","amount":1,"frequency":"biweekly","anchor_date":"2026-12-11","weekend":"previous_business_day"}"#)
+            .unwrap();
+        let from = date(2026, 12, 12);
+        assert_eq!(base.next_paydays(from, 1), [date(2026, 12, 25)]);
+        for (holidays, weekend, paid) in [
+            (
+                HolidayCalendar::UsFederal,
+                WeekendRule::PreviousBusinessDay,
+                date(2026, 12, 24),
+            ),
+            (
+                HolidayCalendar::UkEnglandWales,
+                WeekendRule::PreviousBusinessDay,
+                date(2026, 12, 24),
+            ),
+            // Forward: over the weekend; Mon 28 Dec is a working day in the US, Boxing Day's substitute in the UK.
+            (
+                HolidayCalendar::UsFederal,
+                WeekendRule::NextBusinessDay,
+                date(2026, 12, 28),
+            ),
+            (
+                HolidayCalendar::UkEnglandWales,
+                WeekendRule::NextBusinessDay,
+                date(2026, 12, 29),
+            ),
+        ] {
+            let s = PaySchedule {
+                holidays,
+                weekend,
+                ..base.clone()
+            };
+            assert_eq!(s.next_paydays(from, 1), [paid], "{holidays:?} {weekend:?}");
+            assert!(s.paydays(date(2026, 12, 25), date(2026, 12, 26)).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_payday_moved_forward_over_a_holiday_weekend_is_found_from_the_day_it_lands_on() {
+        // Monthly on the 25th, UK, next business day: Fri 25 Dec 2026 → Tue 29 Dec, four days later.
+        let s = create(r#"{"name":"A","amount":1,"frequency":"monthly","day":25,"weekend":"next_business_day","holidays":"uk_england_wales"}"#)
+            .unwrap();
+        assert_eq!(s.next_paydays(date(2026, 12, 29), 1), [date(2026, 12, 29)]);
+        assert_eq!(
+            s.paydays(date(2026, 12, 26), date(2027, 1, 26)),
+            [date(2026, 12, 29), date(2027, 1, 25)]
+        );
+    }
+
+    #[test]
+    fn a_holiday_calendar_needs_a_weekend_rule_and_defaults_to_none() {
+        let s = create(r#"{"name":"A","amount":1,"frequency":"monthly","day":1}"#).unwrap();
+        assert_eq!(s.holidays, HolidayCalendar::None);
+        let e = create(
+            r#"{"name":"A","amount":1,"frequency":"monthly","day":1,"holidays":"us_federal"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.get("holidays"),
+            Some("needs a weekend rule: a payday on a holiday moves the way a weekend one does")
+        );
+        assert!(
+            serde_json::from_str::<CreatePaySchedule>(
+                r#"{"name":"A","amount":1,"frequency":"monthly","day":1,"holidays":"fr"}"#
+            )
+            .is_err()
+        );
+        let patch: UpdatePaySchedule = serde_json::from_str(
+            r#"{"weekend":"next_business_day","holidays":"uk_england_wales"}"#,
+        )
+        .unwrap();
+        let uk = patch.apply(&s, now()).unwrap();
+        assert_eq!(uk.holidays, HolidayCalendar::UkEnglandWales);
+        let patch: UpdatePaySchedule = serde_json::from_str(r#"{"weekend":"none"}"#).unwrap();
+        assert!(
+            patch
+                .apply(&uk, now())
+                .unwrap_err()
+                .get("holidays")
+                .is_some()
+        );
     }
 }

@@ -28,6 +28,7 @@ fn schedule(id: u128, amount: Money, frequency: Frequency) -> PaySchedule {
         day: None,
         weekend: WeekendRule::None,
         payday_overrides: Vec::new(),
+        holidays: HolidayCalendar::None,
         created_at: now(),
         updated_at: now(),
         version: 1,
@@ -643,6 +644,10 @@ fn any_recurrence() -> impl Strategy<Value = Recurrence> {
         any_day().prop_map(|day| Recurrence::Monthly { day }),
         any_date(2020, 10).prop_map(|anchor| Recurrence::Quarterly { anchor }),
         (1u8..=12, any_day()).prop_map(|(month, day)| Recurrence::Yearly { month, day }),
+        (1u8..=12, any_date(2020, 10))
+            .prop_map(|(every, anchor)| Recurrence::EveryNMonths { every, anchor }),
+        (1u8..=52, any_date(2020, 10))
+            .prop_map(|(every, anchor)| Recurrence::EveryNWeeks { every, anchor }),
     ]
 }
 
@@ -1740,4 +1745,280 @@ fn the_skipped_payday_worked_example_in_docs_budget_md_holds() {
     );
     assert_eq!(s.safe_to_spend.until, Some(date(2025, 12, 12)));
     assert_eq!(s.safe_to_spend.amount, Some(-200_000));
+}
+
+// ---- Every N months / every N weeks ------------------------------------------------------------------------------
+
+/// The first `n` due dates on or after `from` of a plain bill with `recurrence`.
+fn next_dates(recurrence: Recurrence, from: NaiveDate, n: usize) -> Vec<NaiveDate> {
+    bill(1, "Bill", 1, recurrence).next_occurrences(from, n)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_n_months_falls_exactly_n_months_apart_on_the_anchor_day_or_the_month_end(
+        every in 1u8..=12,
+        anchor in any_date(2020, 10),
+        from in any_date(2018, 14),
+    ) {
+        use chrono::Datelike;
+        let dates = next_dates(Recurrence::EveryNMonths { every, anchor }, from, 8);
+        prop_assert_eq!(dates.len(), 8);
+        prop_assert!(dates[0] >= from);
+        // Nothing in phase is skipped between `from` and the first date.
+        let before = calendar::add_months(dates[0].with_day(1).unwrap(), -i32::from(every)).unwrap();
+        let before = DayOfMonth::Day(anchor.day() as u8).in_month(before.year(), before.month()).unwrap();
+        prop_assert!(before < from);
+        let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+        for d in &dates {
+            // In phase with the anchor's month, on its day or the month's last day when the month is shorter.
+            prop_assert_eq!((months(*d) - months(anchor)).rem_euclid(i32::from(every)), 0);
+            let last = calendar::days_in_month(d.year(), d.month()).unwrap();
+            prop_assert_eq!(d.day(), anchor.day().min(last));
+        }
+        for pair in dates.windows(2) {
+            prop_assert_eq!(months(pair[1]) - months(pair[0]), i32::from(every));
+        }
+    }
+
+    #[test]
+    fn every_n_weeks_falls_exactly_7n_days_apart_in_phase_with_the_anchor(
+        every in 1u8..=52,
+        anchor in any_date(2020, 10),
+        from in any_date(2018, 14),
+    ) {
+        let dates = next_dates(Recurrence::EveryNWeeks { every, anchor }, from, 8);
+        let step = 7 * i64::from(every);
+        prop_assert!(dates[0] >= from);
+        prop_assert!((dates[0] - from).num_days() < step);
+        prop_assert_eq!((dates[0] - anchor).num_days().rem_euclid(step), 0);
+        for pair in dates.windows(2) {
+            prop_assert_eq!((pair[1] - pair[0]).num_days(), step);
+        }
+    }
+
+    #[test]
+    fn every_n_recurrences_equal_the_fixed_kinds_they_generalise(
+        anchor in any_date(2020, 10),
+        from in any_date(2018, 14),
+    ) {
+        use chrono::Datelike;
+        let day = DayOfMonth::Day(anchor.day() as u8);
+        let pairs = [
+            (Recurrence::EveryNMonths { every: 1, anchor }, Recurrence::Monthly { day }),
+            (Recurrence::EveryNMonths { every: 3, anchor }, Recurrence::Quarterly { anchor }),
+            (
+                Recurrence::EveryNMonths { every: 12, anchor },
+                Recurrence::Yearly { month: anchor.month() as u8, day },
+            ),
+            (Recurrence::EveryNWeeks { every: 1, anchor }, Recurrence::Weekly { anchor }),
+            (Recurrence::EveryNWeeks { every: 2, anchor }, Recurrence::Biweekly { anchor }),
+        ];
+        for (general, fixed) in pairs {
+            prop_assert_eq!(next_dates(general, from, 30), next_dates(fixed, from, 30), "{:?}", general);
+            prop_assert_eq!(general.is_smoothed(), fixed.is_smoothed(), "{:?}", general);
+        }
+    }
+
+    #[test]
+    fn every_n_bills_are_reserved_for_exactly_when_rarer_than_a_month(
+        months in 1u8..=12,
+        weeks in 1u8..=52,
+        anchor in any_date(2020, 10),
+    ) {
+        prop_assert_eq!(Recurrence::EveryNMonths { every: months, anchor }.is_smoothed(), months >= 2);
+        // 5 weeks = 35 days, longer than any month; 4 weeks = 28 days fit inside every month.
+        prop_assert_eq!(Recurrence::EveryNWeeks { every: weeks, anchor }.is_smoothed(), weeks >= 5);
+    }
+}
+
+#[test]
+fn a_twice_yearly_bill_is_listed_in_its_period_and_reserved_for() {
+    // Paid every other Friday from Fri 2026-03-06; car insurance $450 every 6 months from Sun 2026-03-15.
+    let pay = biweekly(1, 200_000, date(2026, 3, 6));
+    let car = bill(
+        2,
+        "Car insurance",
+        45_000,
+        Recurrence::EveryNMonths {
+            every: 6,
+            anchor: date(2026, 3, 15),
+        },
+    );
+
+    let s = summary(date(2026, 3, 10), 2, &[pay], &[car], &[], None);
+
+    // Periods: Mar 10 – Mar 19, Mar 20 – Apr 2. The Mar 15 occurrence is due before the next paycheck.
+    assert_eq!(due_dates(&s.periods[0]), [date(2026, 3, 15)]);
+    assert_eq!(s.set_aside_now, 45_000);
+    // The next occurrence still due is Mar 15 (no payday before it): reserved whole.
+    assert_eq!(s.reserves.len(), 1);
+    assert_eq!(
+        (s.reserves[0].due_on, s.reserves[0].per_paycheck),
+        (date(2026, 3, 15), 45_000)
+    );
+}
+
+#[cfg(feature = "openapi")]
+#[test]
+fn recurrence_schema_describes_every_n_months_and_weeks_with_their_ranges() {
+    let schema = serde_json::to_value(<Recurrence as utoipa::PartialSchema>::schema()).unwrap();
+    let text = schema.to_string();
+    for needle in [
+        "\"every_n_months\"",
+        "\"every_n_weeks\"",
+        "\"maximum\":12",
+        "\"maximum\":52",
+    ] {
+        assert!(text.contains(needle), "{needle} in {text}");
+    }
+}
+
+// ---- Holiday calendars ------------------------------------------------------------------------------------------
+
+fn any_calendar() -> impl Strategy<Value = HolidayCalendar> {
+    prop_oneof![
+        Just(HolidayCalendar::None),
+        Just(HolidayCalendar::UsFederal),
+        Just(HolidayCalendar::UkEnglandWales),
+    ]
+}
+
+/// A schedule with a weekend rule that moves paydays, and any holiday calendar.
+fn any_moving_schedule() -> impl Strategy<Value = PaySchedule> {
+    (
+        any_schedule(),
+        any_calendar(),
+        prop_oneof![
+            Just(WeekendRule::PreviousBusinessDay),
+            Just(WeekendRule::NextBusinessDay)
+        ],
+    )
+        .prop_map(|(s, holidays, weekend)| PaySchedule {
+            holidays,
+            weekend,
+            ..s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_moved_payday_is_the_nearest_working_day_in_the_rules_direction(
+        nominal in any_date(2020, 10),
+        holidays in any_calendar(),
+        forward in any::<bool>(),
+    ) {
+        let rule = if forward { WeekendRule::NextBusinessDay } else { WeekendRule::PreviousBusinessDay };
+        let paid = rule.apply_with(nominal, holidays);
+        prop_assert!(holidays.is_working_day(paid));
+        // Every day from the nominal date up to (not including) the paid date is a weekend day or a holiday.
+        let (low, high) = if forward { (nominal, paid) } else { (paid, nominal) };
+        prop_assert!(low <= high);
+        let mut day = if forward { low } else { low.succ_opt().unwrap() };
+        let stop = if forward { high } else { high.succ_opt().unwrap() };
+        while day < stop {
+            prop_assert!(!holidays.is_working_day(day), "{} between {} and {}", day, nominal, paid);
+            day = day.succ_opt().unwrap();
+        }
+        prop_assert_eq!(rule.apply_with(nominal, HolidayCalendar::None), rule.apply(nominal));
+        prop_assert_eq!(WeekendRule::None.apply_with(nominal, holidays), nominal);
+    }
+
+    #[test]
+    fn paydays_with_holidays_are_the_nominal_paydays_moved_and_never_on_a_day_off(
+        sch in any_moving_schedule(),
+        from in any_date(2024, 3),
+        days in 0u64..400,
+    ) {
+        let until = from + chrono::Days::new(days);
+        let nominal = PaySchedule { weekend: WeekendRule::None, holidays: HolidayCalendar::None, ..sch.clone() };
+        let expected: Vec<NaiveDate> = nominal
+            .paydays(from - chrono::Days::new(10), until + chrono::Days::new(10))
+            .into_iter()
+            .map(|d| sch.weekend.apply_with(d, sch.holidays))
+            .filter(|d| from <= *d && *d < until)
+            .collect();
+        let paid = sch.paydays(from, until);
+        prop_assert_eq!(&paid, &expected);
+        prop_assert!(paid.iter().all(|d| sch.holidays.is_working_day(*d)));
+        prop_assert!(paid.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn holiday_paydays_split_cleanly_at_any_date(
+        sch in any_moving_schedule(),
+        from in any_date(2024, 3),
+        a in 0u64..200,
+        c in 0u64..200,
+    ) {
+        let mid = from + chrono::Days::new(a);
+        let until = mid + chrono::Days::new(c);
+        let mut joined = sch.paydays(from, mid);
+        joined.extend(sch.paydays(mid, until));
+        prop_assert_eq!(joined, sch.paydays(from, until));
+    }
+
+    #[test]
+    fn with_holiday_calendars_periods_still_start_on_every_payday_and_never_on_a_day_off(
+        schedules in proptest::collection::vec(any_moving_schedule(), 1..=3),
+        bills in proptest::collection::vec(any_bill(), 0..=4),
+        as_of in any_date(2024, 3),
+        periods in 1u32..=26,
+    ) {
+        let s = summary(as_of, periods, &schedules, &bills, &[], Some(0));
+        let end = s.periods.last().unwrap().end;
+        let mut paydays: Vec<NaiveDate> = schedules
+            .iter()
+            .flat_map(|sch| sch.paydays(as_of + chrono::Days::new(1), end))
+            .collect();
+        paydays.sort();
+        paydays.dedup();
+        let starts: Vec<NaiveDate> = s.periods.iter().skip(1).map(|p| p.start).collect();
+        prop_assert_eq!(&starts, &paydays);
+        for p in &s.periods {
+            for pay in &p.paychecks {
+                let sch = schedules.iter().find(|x| x.id == pay.schedule_id).unwrap();
+                prop_assert!(sch.holidays.is_working_day(pay.date));
+            }
+        }
+    }
+}
+
+#[test]
+fn christmas_2026_paydays_move_before_the_holiday_in_the_docs_example() {
+    // Keep in step with docs/budget.md, "Public holidays".
+    let schedule = |holidays, weekend| PaySchedule {
+        holidays,
+        weekend,
+        ..biweekly(1, 200_000, date(2026, 12, 11))
+    };
+    let rent = [monthly_bill(2, "Rent", 180_000, 1)];
+    let uk_back = schedule(
+        HolidayCalendar::UkEnglandWales,
+        WeekendRule::PreviousBusinessDay,
+    );
+    let s = summary(date(2026, 12, 14), 2, &[uk_back], &rent, &[], None);
+    assert_eq!(s.next_payday, Some(date(2026, 12, 24)));
+    assert_eq!(
+        bounds(&s),
+        [
+            (date(2026, 12, 14), date(2026, 12, 24)),
+            (date(2026, 12, 24), date(2027, 1, 8))
+        ]
+    );
+    assert_eq!(due_dates(&s.periods[1]), [date(2027, 1, 1)]);
+
+    let uk_forward = schedule(
+        HolidayCalendar::UkEnglandWales,
+        WeekendRule::NextBusinessDay,
+    );
+    let s = summary(date(2026, 12, 14), 2, &[uk_forward], &rent, &[], None);
+    assert_eq!(s.next_payday, Some(date(2026, 12, 29)));
+    let us_forward = schedule(HolidayCalendar::UsFederal, WeekendRule::NextBusinessDay);
+    let s = summary(date(2026, 12, 14), 2, &[us_forward], &rent, &[], None);
+    assert_eq!(s.next_payday, Some(date(2026, 12, 28)));
 }
