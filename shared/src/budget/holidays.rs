@@ -9,7 +9,6 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-
 /// Which public holidays count as non-working days for a pay schedule. A payday on one moves the way the schedule's
 /// weekend rule moves a weekend payday.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

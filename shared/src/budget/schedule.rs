@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::calendar::{self, DAY_MESSAGE, DayOfMonth, Pattern};
-use super::payday::PaydayOverride;
 use super::holidays::HolidayCalendar;
+use super::payday::PaydayOverride;
 use super::{NAME_MAX, check_amount};
 use crate::{FieldErrors, Money, validate};
 
