@@ -34,7 +34,7 @@ fi
 export PATH="$PWD/e2e/node_modules/.bin:$PATH"
 wasm-opt --version | grep -q 'version 132' || die "wasm-opt 132 not found in e2e/node_modules"
 
-# Stable Rust only: no RUSTC_BOOTSTRAP, no -Z options (a rebuilt std needs crates a fresh cargo cache lacks, and
+# Stable Rust only: no bootstrap override, no unstable -Z options (a rebuilt std needs crates a fresh cargo cache lacks, and
 # the next toolchain may break it). Size comes from the wasm-release profile and wasm-opt -Oz (docs/benchmarks.md).
 log "trunk build --release (frontend/dist)"
 (cd frontend && trunk build --release --locked)
