@@ -173,7 +173,8 @@ printf 'version: 0.2\nphases:\n  biuld:\n    commands: [make]\n' >"$OUT/bad-buil
 if "$B/check-jsonschema" --schemafile infra/schemas/buildspec.schema.json "$OUT/bad-buildspec.yml" >/dev/null 2>&1; then
   die "the buildspec schema accepted a misspelt phase"
 fi
-for script in infra/scripts/publish-frontend infra/scripts/rollback infra/scripts/smoke-test infra/localstack/init-dynamodb.sh; do
+for script in infra/scripts/publish-frontend infra/scripts/rollback infra/scripts/smoke-test infra/scripts/mark-released \
+              infra/localstack/init-dynamodb.sh; do
   bash -n "$script" && [[ -x "$script" ]] || die "$script is not an executable, valid bash script"
 done
 
@@ -370,6 +371,33 @@ PY
 else
   log "NOTE: moto rejects CreateChangeSet --use-previous-template (HTTP 500), so the API half of rollback is not exercised here; UI rollback verified"
 fi
+
+log "mark-released on moto ECR: the image a prod stack names gets its prod-<sha> tag (kept by the lifecycle policy), twice"
+"$PY" - "$SHA" <<'PY'
+import boto3, json, sys
+sha = sys.argv[1]
+ecr = boto3.client("ecr")
+ecr.create_repository(repositoryName="payday", imageTagMutability="IMMUTABLE")
+manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + "a" * 64},
+            "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "b" * 64}]}
+ecr.put_image(repositoryName="payday", imageManifest=json.dumps(manifest), imageTag=sha)
+boto3.client("cloudformation").create_stack(StackName="payday-prod-image", TemplateBody=json.dumps({
+    "Parameters": {"Stage": {"Type": "String"}, "ImageUri": {"Type": "String"}},
+    "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}), Parameters=[
+    {"ParameterKey": "Stage", "ParameterValue": "prod"},
+    {"ParameterKey": "ImageUri", "ParameterValue": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday:{sha}"}])
+PY
+for run in 1 2; do
+  infra/scripts/mark-released --stack payday-prod-image 2>"$OUT/mark-released.log" \
+    || { cat "$OUT/mark-released.log"; die "mark-released failed (run $run)"; }
+done
+grep -q "already exists" "$OUT/mark-released.log" || die "mark-released did not accept an existing tag: $(cat "$OUT/mark-released.log")"
+"$PY" - "$SHA" <<'PY' || die "the prod image is not tagged prod-<sha>"
+import boto3, sys
+tags = [i["imageTags"] for i in boto3.client("ecr").describe_images(repositoryName="payday")["imageDetails"]]
+assert len(tags) == 1 and sorted(tags[0]) == [sys.argv[1], "prod-" + sys.argv[1]], tags
+PY
 
 log "smoke-test against a local server (memory store, local sign-in)"
 mkdir -p "$OUT/static" && echo '<!doctype html><html><body>Payday</body></html>' >"$OUT/static/index.html"
