@@ -11,8 +11,9 @@
 #     (buildspec-*.yml; a broken one must be rejected).
 #  3. On moto_server: the LocalStack init hook; the moto-supported subset of application.yml deployed through
 #     CloudFormation and the server run against the table it created (register/login/task round trip);
-#     publish-frontend v1, v2 and rollback to v1 (objects, cache headers, invalidations); smoke-test against a
-#     local server (passes) and against broken ones (fails).
+#     publish-frontend v1, v2 and rollback to v1 (objects, cache headers, invalidations); mark-released (the prod
+#     image's prod-<sha> tag); smoke-test against a local server (passes), against broken ones and a stack that
+#     runs another version (fails).
 # Tools are pinned and installed once under .tools/ (own venvs: awscli pins another botocore than moto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -407,6 +408,11 @@ if infra/scripts/smoke-test --url "http://127.0.0.1:$(free_port)" --timeout 2 2>
   die "smoke-test passed against a port with nothing listening"
 fi
 grep -q 'FAIL' "$OUT/smoke-dead.log" || die "smoke-test did not say why it failed"
+# --version: the stage must run the release the pipeline just deployed (moto's stack reports another one).
+if infra/scripts/smoke-test --url "$SERVER_URL" --stack payday-dev --version abcdef0 2>"$OUT/smoke-version.log"; then
+  die "smoke-test passed although payday-dev does not run abcdef0"
+fi
+grep -q "DeployedVersion" "$OUT/smoke-version.log" || die "smoke-test failed, but not on the version: $(cat "$OUT/smoke-version.log")"
 if "$SERVER" --help | grep -q dynamodb; then
   # A store that cannot be reached: /readyz answers 503 and the smoke test must fail on it.
   start_server broken PAYDAY_STORE=dynamodb PAYDAY_DYNAMODB_TABLE=missing AWS_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
