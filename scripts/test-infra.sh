@@ -11,8 +11,9 @@
 #     (buildspec-*.yml; a broken one must be rejected).
 #  3. On moto_server: the LocalStack init hook; the moto-supported subset of application.yml deployed through
 #     CloudFormation and the server run against the table it created (register/login/task round trip);
-#     publish-frontend v1, v2 and rollback to v1 (objects, cache headers, invalidations); smoke-test against a
-#     local server (passes) and against broken ones (fails).
+#     publish-frontend v1, v2 and rollback to v1 (objects, cache headers, invalidations); mark-released (the prod
+#     image's prod-<sha> tag); smoke-test against a local server (passes), against broken ones and a stack that
+#     runs another version (fails).
 # Tools are pinned and installed once under .tools/ (own venvs: awscli pins another botocore than moto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,7 +99,10 @@ planted infra/application.yml '0,/PermissionsBoundary:/{/PermissionsBoundary:/d}
 planted infra/pipeline.yml 's/xray:PutTraceSegments, //' \
   'FunctionRole uses xray:PutTraceSegments, which the boundary payday-application-role-boundary does not allow' \
   infra/tools/check-permissions.py --pipeline PLANTED
-log "permission and artifact checks each failed on their planted mistakes (9)"
+planted infra/pipeline.yml '/- codedeploy:CreateDeployment$/d' \
+  'AWS::Lambda::Alias update handler needs codedeploy:CreateDeployment' \
+  infra/tools/check-permissions.py --pipeline PLANTED
+log "permission and artifact checks each failed on their planted mistakes (10)"
 
 log "rendering application.yml per mode (infra/tools/render.py: conditions resolved as CloudFormation would)"
 "$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]}" >"$OUT/application-serverless.json"
@@ -170,7 +174,8 @@ printf 'version: 0.2\nphases:\n  biuld:\n    commands: [make]\n' >"$OUT/bad-buil
 if "$B/check-jsonschema" --schemafile infra/schemas/buildspec.schema.json "$OUT/bad-buildspec.yml" >/dev/null 2>&1; then
   die "the buildspec schema accepted a misspelt phase"
 fi
-for script in infra/scripts/publish-frontend infra/scripts/rollback infra/scripts/smoke-test infra/localstack/init-dynamodb.sh; do
+for script in infra/scripts/publish-frontend infra/scripts/rollback infra/scripts/smoke-test infra/scripts/mark-released \
+              infra/localstack/init-dynamodb.sh; do
   bash -n "$script" && [[ -x "$script" ]] || die "$script is not an executable, valid bash script"
 done
 
@@ -368,6 +373,33 @@ else
   log "NOTE: moto rejects CreateChangeSet --use-previous-template (HTTP 500), so the API half of rollback is not exercised here; UI rollback verified"
 fi
 
+log "mark-released on moto ECR: the image a prod stack names gets its prod-<sha> tag (kept by the lifecycle policy), twice"
+"$PY" - "$SHA" <<'PY'
+import boto3, json, sys
+sha = sys.argv[1]
+ecr = boto3.client("ecr")
+ecr.create_repository(repositoryName="payday", imageTagMutability="IMMUTABLE")
+manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + "a" * 64},
+            "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "b" * 64}]}
+ecr.put_image(repositoryName="payday", imageManifest=json.dumps(manifest), imageTag=sha)
+boto3.client("cloudformation").create_stack(StackName="payday-prod-image", TemplateBody=json.dumps({
+    "Parameters": {"Stage": {"Type": "String"}, "ImageUri": {"Type": "String"}},
+    "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}), Parameters=[
+    {"ParameterKey": "Stage", "ParameterValue": "prod"},
+    {"ParameterKey": "ImageUri", "ParameterValue": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday:{sha}"}])
+PY
+for run in 1 2; do
+  infra/scripts/mark-released --stack payday-prod-image 2>"$OUT/mark-released.log" \
+    || { cat "$OUT/mark-released.log"; die "mark-released failed (run $run)"; }
+done
+grep -q "already exists" "$OUT/mark-released.log" || die "mark-released did not accept an existing tag: $(cat "$OUT/mark-released.log")"
+"$PY" - "$SHA" <<'PY' || die "the prod image is not tagged prod-<sha>"
+import boto3, sys
+tags = [i["imageTags"] for i in boto3.client("ecr").describe_images(repositoryName="payday")["imageDetails"]]
+assert len(tags) == 1 and sorted(tags[0]) == [sys.argv[1], "prod-" + sys.argv[1]], tags
+PY
+
 log "smoke-test against a local server (memory store, local sign-in)"
 mkdir -p "$OUT/static" && echo '<!doctype html><html><body>Payday</body></html>' >"$OUT/static/index.html"
 start_server memory PAYDAY_STORE=memory PAYDAY_STATIC_DIR="$OUT/static" PAYDAY_DATA_DIR="$OUT/data-memory"
@@ -376,6 +408,11 @@ if infra/scripts/smoke-test --url "http://127.0.0.1:$(free_port)" --timeout 2 2>
   die "smoke-test passed against a port with nothing listening"
 fi
 grep -q 'FAIL' "$OUT/smoke-dead.log" || die "smoke-test did not say why it failed"
+# --version: the stage must run the release the pipeline just deployed (moto's stack reports another one).
+if infra/scripts/smoke-test --url "$SERVER_URL" --stack payday-dev --version abcdef0 2>"$OUT/smoke-version.log"; then
+  die "smoke-test passed although payday-dev does not run abcdef0"
+fi
+grep -q "DeployedVersion" "$OUT/smoke-version.log" || die "smoke-test failed, but not on the version: $(cat "$OUT/smoke-version.log")"
 if "$SERVER" --help | grep -q dynamodb; then
   # A store that cannot be reached: /readyz answers 503 and the smoke test must fail on it.
   start_server broken PAYDAY_STORE=dynamodb PAYDAY_DYNAMODB_TABLE=missing AWS_ENDPOINT_URL="http://127.0.0.1:$(free_port)" \
