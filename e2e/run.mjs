@@ -279,6 +279,62 @@ try {
     await input.fill('');
   });
 
+  await step('tasks: a due date typed as 02/30/2026 is refused next to its field (new task and details), never saved as no date', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const input = page.locator('#new-task');
+    await input.fill('Pay the plumber');
+    // Typed as a person types it: Chromium holds 02/30/2026 as `validity.badInput` with an empty value.
+    await page.locator('#new-due').pressSequentially('02302026');
+    assert.ok(await page.locator('#new-due').evaluate((el) => el.validity.badInput));
+    await page.locator('.new-task').getByRole('button', { name: 'Add' }).click();
+    const error = page.locator('#new-due-error');
+    await error.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await page.locator('#new-due').getAttribute('aria-describedby'), 'new-due-error');
+    // Nothing was added, and what was typed is still there to fix.
+    assert.equal(await items.count(), 2);
+    assert.equal(await input.inputValue(), 'Pay the plumber');
+    assert.equal((await api('/api/v1/tasks', { headers })).items.length, 2);
+    await input.fill('');
+    await page.locator('#new-due').fill('');
+
+    // The details form: the same date is refused beside its field, the form stays open, the task keeps its date.
+    const dentist = items.filter({ hasText: 'Book dentist' });
+    await page.getByRole('button', { name: 'Details of Book dentist' }).click();
+    const due = dentist.getByLabel('Due', { exact: true });
+    await due.pressSequentially('02302026');
+    await dentist.getByRole('button', { name: 'Save' }).click();
+    const id = await due.getAttribute('id');
+    await page.locator(`#${id}-error`).filter({ hasText: 'Enter a real date' }).waitFor();
+    assert.equal(await due.getAttribute('aria-describedby'), `${id}-error`);
+    const saved = (await api('/api/v1/tasks', { headers })).items.find((t) => t.title === 'Book dentist');
+    assert.equal(saved.due_on, null);
+    await dentist.getByRole('button', { name: 'Cancel' }).click();
+    await dentist.getByLabel('Due', { exact: true }).waitFor({ state: 'detached' });
+  });
+
+  await step('pay schedule: an anchor typed as 02/30/2026 is refused next to it, not saved as today; an empty one too', async () => {
+    await nav('Pay').click();
+    const form = page.getByRole('form', { name: 'New pay schedule' });
+    await form.waitFor();
+    await form.getByLabel('Name').fill('Salary');
+    await form.getByLabel('Take-home pay').fill('2,000');
+    await form.getByLabel('How often').selectOption('biweekly');
+    const anchor = form.getByLabel('A recent or upcoming payday');
+    await anchor.fill('');
+    await anchor.pressSequentially('02302026');
+    assert.ok(await anchor.evaluate((el) => el.validity.badInput));
+    await form.getByRole('button', { name: 'Add pay schedule' }).click();
+    const error = page.locator('#new-pay-anchor-error');
+    await error.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await anchor.getAttribute('aria-describedby'), 'new-pay-anchor-error');
+    // Empty is an error too, never today.
+    await anchor.fill('');
+    await form.getByRole('button', { name: 'Add pay schedule' }).click();
+    await error.filter({ hasText: 'Enter a date' }).waitFor();
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    assert.equal((await api('/api/v1/pay-schedules', { headers })).length, 0);
+  });
+
   await step('add a pay schedule (with a live preview)', async () => {
     await nav('Pay').click();
     // With no schedules yet, the add form is already open.
@@ -341,6 +397,38 @@ try {
     await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Delete Phone'));
     await page.getByTestId('bill').filter({ hasText: 'Phone' }).waitFor();
     await shot('bills');
+  });
+
+  await step('bills: a due date or start date typed as 02/30/2026 is refused next to it; an empty due date too', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = (await api('/api/v1/bills', { headers })).length;
+    await page.getByRole('button', { name: 'Add bill' }).first().click();
+    const form = page.getByRole('form', { name: 'New bill' });
+    await form.getByLabel('Name').fill('Plumber');
+    await form.getByLabel(/^Amount/).fill('80');
+    await form.getByLabel('How often').selectOption('once');
+    const due = form.getByLabel('Due on', { exact: true });
+    await due.fill('');
+    await due.pressSequentially('02302026');
+    const add = form.getByRole('button', { name: 'Add bill' });
+    await add.click();
+    const dueError = page.locator('#new-bill-recurrence-error');
+    await dueError.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await due.getAttribute('aria-describedby'), 'new-bill-recurrence-error');
+    // Empty: an error, never the last date picked.
+    await due.fill('');
+    await add.click();
+    await dueError.filter({ hasText: 'Enter a date' }).waitFor();
+    // A start bound typed as 02/30/2026 is refused, not read as "no start".
+    await due.fill(inDays(4));
+    await form.getByText('Start and end dates').click();
+    await form.getByLabel('First due on or after').pressSequentially('02302026');
+    await add.click();
+    await page.locator('#new-bill-starts-error').filter({ hasText: 'Enter a real date' }).waitFor();
+    assert.equal(await form.getByLabel('First due on or after').getAttribute('aria-describedby'), 'new-bill-starts-error');
+    await eventually(async () => assert.equal(await dueError.isHidden(), true));
+    assert.equal((await api('/api/v1/bills', { headers })).length, before);
+    await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
   await step("dashboard's set-aside number equals the API's", async () => {

@@ -188,6 +188,35 @@ pub fn FieldError(
     }
 }
 
+/// What is wrong with the date field `id` as the browser holds it, if anything: a date that does not exist or is
+/// half typed (02/30/2026: Chromium reports `validity.badInput` and an empty `value`, so the value alone would read
+/// as "no date"), or no date in a `required` one. `None` too when the field is not on the page (a picker that does
+/// not use it). Read on submit, so a save never takes today or the last date picked for what was typed.
+pub fn date_problem(id: &str) -> Option<String> {
+    let input = document()
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
+    if input.validity().bad_input() {
+        Some(format!("Enter a real date, like {}", sample_date()))
+    } else if input.value().is_empty() && input.required() {
+        Some("Enter a date".into())
+    } else {
+        None
+    }
+}
+
+/// 31 December 2026 as the browser writes dates for the user's locale ("12/31/2026" in en-US).
+fn sample_date() -> String {
+    let day = js_sys::Date::new_with_year_month_day(2026, 11, 31);
+    js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .format()
+        .call1(&JsValue::NULL, &day)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "2026-12-31".into())
+}
+
 /// A grey aside inside a label ("(optional)").
 #[component]
 pub fn Hint(text: &'static str) -> impl IntoView {

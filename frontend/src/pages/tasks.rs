@@ -21,7 +21,7 @@ use crate::app::NotFound;
 use crate::format::{self, date_near, relative_day};
 use crate::optimistic::{self, Undo};
 use crate::todo::{self, EditOutcome, Filter, Sort};
-use crate::ui::{Ctx, FormError, Loading, ctx, refocus};
+use crate::ui::{Ctx, FieldError, FormError, Loading, ctx, date_problem, refocus};
 
 /// Most pages of tasks the list follows (100 each).
 const MAX_PAGES: usize = 20;
@@ -207,6 +207,8 @@ fn Toolbar(listing: Listing) -> impl IntoView {
 struct NewDraft {
     title: RwSignal<String>,
     due: RwSignal<String>,
+    /// Why the due date cannot be saved (a date that does not exist, as 02/30/2026).
+    due_error: RwSignal<Option<String>>,
     priority: RwSignal<String>,
     /// Numbers the placeholders' temporary ids.
     counter: StoredValue<u128>,
@@ -219,6 +221,7 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
     let draft = NewDraft {
         title: RwSignal::new(String::new()),
         due: RwSignal::new(String::new()),
+        due_error: RwSignal::new(None),
         priority: RwSignal::new("none".to_owned()),
         counter: StoredValue::new(0),
     };
@@ -240,13 +243,19 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
             />
             <div class="new-extras">
                 <label for="new-due">"Due"</label>
-                <input id="new-due" type="date" bind:value=draft.due />
+                <input
+                    id="new-due"
+                    type="date"
+                    bind:value=draft.due
+                    aria-describedby="new-due-error"
+                />
                 <label for="new-priority">"Priority"</label>
                 <PrioritySelect id="new-priority" value=draft.priority />
                 <button type="button" on:click=move |_| add_task(ctx, tasks, draft)>
                     "Add"
                 </button>
             </div>
+            <FieldError id="new-due" message=draft.due_error />
         </div>
     }
 }
@@ -259,6 +268,13 @@ fn add_task(ctx: Ctx, tasks: RwSignal<Vec<Task>>, draft: NewDraft) {
         draft.title.set(String::new());
         return;
     };
+    // A date the browser holds as invalid reads as "" (no date): refuse it rather than save no date.
+    let problem = date_problem("new-due");
+    let refused = problem.is_some();
+    draft.due_error.set(problem);
+    if refused {
+        return;
+    }
     let due_on = format::parse_date(&draft.due.get_untracked());
     let priority = Priority::parse(&draft.priority.get_untracked()).unwrap_or_default();
     draft.counter.update_value(|n| *n += 1);
@@ -759,6 +775,7 @@ fn EditField(row: Row) -> impl IntoView {
 struct DetailsDraft {
     notes: RwSignal<String>,
     due: RwSignal<String>,
+    due_error: RwSignal<Option<String>>,
     priority: RwSignal<String>,
 }
 
@@ -769,6 +786,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
     let draft = DetailsDraft {
         notes: RwSignal::new(task.notes.clone()),
         due: RwSignal::new(task.due_on.map(|d| d.to_string()).unwrap_or_default()),
+        due_error: RwSignal::new(None),
         priority: RwSignal::new(task.priority.as_str().to_owned()),
     };
     let id = task.id;
@@ -777,6 +795,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
         format!("d-{id}-due"),
         format!("d-{id}-priority"),
     );
+    let due_id_submit = due_id.clone();
     // Closing gives focus back to the task's Details button.
     let close = move || {
         open.set(false);
@@ -784,7 +803,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if save_details(ctx, tasks, id, draft) {
+        if save_details(ctx, tasks, id, draft, &due_id_submit) {
             close();
         }
     };
@@ -811,7 +830,13 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
             <div class="row-fields">
                 <span>
                     <label for=due_id.clone()>"Due"</label>
-                    <input id=due_id type="date" bind:value=draft.due />
+                    <input
+                        id=due_id.clone()
+                        type="date"
+                        bind:value=draft.due
+                        aria-describedby=format!("{due_id}-error")
+                    />
+                    <FieldError id=due_id message=draft.due_error />
                 </span>
                 <span>
                     <label for=priority_id.clone()>"Priority"</label>
@@ -833,7 +858,20 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
 
 /// Saves the details onto the task as it is now (it may have been ticked or renamed since the form opened).
 /// Returns whether the form should close: not when the notes are too long (the alert says why).
-fn save_details(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid, draft: DetailsDraft) -> bool {
+fn save_details(
+    ctx: Ctx,
+    tasks: RwSignal<Vec<Task>>,
+    id: Uuid,
+    draft: DetailsDraft,
+    due_id: &str,
+) -> bool {
+    // A date the browser holds as invalid reads as "" (no date): refuse it next to the field instead.
+    let problem = date_problem(due_id);
+    let refused = problem.is_some();
+    draft.due_error.set(problem);
+    if refused {
+        return false;
+    }
     let due_on = format::parse_date(&draft.due.get_untracked());
     let priority = Priority::parse(&draft.priority.get_untracked()).unwrap_or_default();
     let notes = draft.notes.get_untracked();
