@@ -431,6 +431,31 @@ try {
     await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  await step('amounts: "12,34" in en-US is refused with how to write it, never saved as 1,234.00; the field echoes what it reads', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = (await api('/api/v1/bills', { headers })).length;
+    await page.getByRole('button', { name: 'Add bill' }).first().click();
+    const form = page.getByRole('form', { name: 'New bill' });
+    await form.getByLabel('Name').fill('Streaming');
+    const amount = form.getByLabel(/^Amount/);
+    const echo = page.locator('#new-bill-amount-echo');
+    // en-US groups thousands with a comma, in threes: "12,34" is neither 12.34 nor 1,234 there, so it is refused
+    // with both ways to write it instead of being guessed.
+    await amount.fill('12,34');
+    assert.equal(await echo.textContent(), '');
+    await form.getByRole('button', { name: 'Add bill' }).click();
+    await page.locator('#new-bill-amount-error')
+      .filter({ hasText: 'unclear: write 12.34, or 1,234 for the whole number' }).waitFor();
+    assert.equal(await amount.getAttribute('aria-describedby'), 'new-bill-amount-error new-bill-amount-echo');
+    assert.equal((await api('/api/v1/bills', { headers })).length, before);
+    // What a field reads is shown before saving.
+    await amount.fill('12.34');
+    await echo.filter({ hasText: '= $12.34' }).waitFor();
+    await amount.fill('1,234.50');
+    await echo.filter({ hasText: '= $1,234.50' }).waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   await step("dashboard's set-aside number equals the API's", async () => {
     await nav('Before payday').click();
     await setAside.waitFor();

@@ -9,7 +9,7 @@ use shared::budget::Settings;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Api, UiError};
-use crate::format;
+use crate::format::{self, NumberStyle};
 
 /// App-wide state, provided as context by the shell (`Copy`: every part lives in the reactive arena, so event
 /// handlers and tasks capture it by value); [`ctx`] returns it.
@@ -88,6 +88,62 @@ fn intl_money(amount: Money, currency: &str, places: u8) -> Option<String> {
         )
         .ok()?
         .as_string()
+}
+
+/// How the browser's locale writes numbers, from the `Intl.NumberFormat` parts of 1234567.5 (`1,234,567.5` in
+/// en-US, `1.234.567,5` in de-DE); en-US's marks where it cannot say.
+pub fn number_style() -> NumberStyle {
+    let mut style = format::POINT;
+    if !cfg!(target_arch = "wasm32") {
+        return style;
+    }
+    let parts = js_sys::Intl::NumberFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .format_to_parts(1_234_567.5);
+    for part in parts.iter() {
+        let get = |k: &str| js_sys::Reflect::get(&part, &k.into()).ok()?.as_string();
+        let (Some(kind), Some(mark)) = (get("type"), get("value").and_then(|v| v.chars().next()))
+        else {
+            continue;
+        };
+        match kind.as_str() {
+            "decimal" => style.decimal = mark,
+            "group" => style.group = mark,
+            _ => {}
+        }
+    }
+    // A locale that writes no grouping mark must not keep en-US's comma beside its decimal comma.
+    if style.group == style.decimal {
+        style.group = if style.decimal == ',' { '.' } else { ',' };
+    }
+    style
+}
+
+/// What an amount field's text reads as ("= €12.34"), beside the field before anything is saved, so a misread
+/// amount is seen rather than saved. Empty while the text is empty or does not parse (its error shows on submit)
+/// or the currency is not a known code.
+#[component]
+pub fn AmountEcho(
+    #[prop(into)] id: String,
+    #[prop(into)] text: Signal<String>,
+    #[prop(into)] currency: Signal<String>,
+    allow_negative: bool,
+) -> impl IntoView {
+    let style = number_style();
+    let echo = move || {
+        let code = currency.with(|c| c.trim().to_ascii_uppercase());
+        let places = shared::budget::minor_units(&code)?;
+        let value = text.with(|t| {
+            (!t.trim().is_empty())
+                .then(|| format::parse_amount(t, places, allow_negative, style).ok())
+                .flatten()
+        })?;
+        Some(format!("= {}", money(value, &code)))
+    };
+    view! {
+        <p class="hint echo" id=format!("{id}-echo") aria-live="polite">
+            {move || echo().unwrap_or_default()}
+        </p>
+    }
 }
 
 /// The current time (chrono's clock is not built for wasm here; the browser's is).

@@ -139,6 +139,10 @@ fn BillEditor(
         (ed.id("starts"), "starts_on"),
         (ed.id("ends"), "ends_on"),
     ];
+    // A $0.00 bill is allowed on purpose (the shared rule is "must not be negative"): a free trial month or a bill
+    // whose price is not known yet still has a due date worth seeing, and it adds nothing to set-aside. It cannot
+    // come from a typo: an empty or unreadable amount is refused, never read as 0, and the field shows what it
+    // read ("= $0.00") before saving. (A paycheck of 0 is refused by the shared rules.)
     let check = Callback::new(move |amount: Money| -> Checked {
         let form = BillForm {
             name: name.get_untracked(),

@@ -247,6 +247,7 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                     id="new-due"
                     type="date"
                     bind:value=draft.due
+                    on:input=move |_| draft.due_error.set(None)
                     aria-describedby="new-due-error"
                 />
                 <label for="new-priority">"Priority"</label>
@@ -813,6 +814,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
     view! {
         <form
             class="details"
+            novalidate=true
             on:submit=submit
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
@@ -834,6 +836,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
                         id=due_id.clone()
                         type="date"
                         bind:value=draft.due
+                        on:input=move |_| draft.due_error.set(None)
                         aria-describedby=format!("{due_id}-error")
                     />
                     <FieldError id=due_id message=draft.due_error />
