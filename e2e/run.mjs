@@ -274,7 +274,10 @@ try {
     const input = page.locator('#new-task');
     await input.fill('x'.repeat(201));
     await input.press('Enter');
-    await page.getByText('Title must be at most 200 characters.').waitFor();
+    // It shows under the title field (linked to it), not only in the alert bar; what was typed stays.
+    await page.locator('#new-task-error').filter({ hasText: 'Title must be at most 200 characters.' }).waitFor();
+    assert.equal(await input.getAttribute('aria-describedby'), 'new-task-error');
+    assert.equal(await input.inputValue(), 'x'.repeat(201));
     await eventually(async () => assert.equal(await items.count(), 2));
     await input.fill('');
   });

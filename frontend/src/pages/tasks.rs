@@ -207,6 +207,8 @@ fn Toolbar(listing: Listing) -> impl IntoView {
 struct NewDraft {
     title: RwSignal<String>,
     due: RwSignal<String>,
+    /// Why the title cannot be saved (too long), shown under the field.
+    title_error: RwSignal<Option<String>>,
     /// Why the due date cannot be saved (a date that does not exist, as 02/30/2026).
     due_error: RwSignal<Option<String>>,
     priority: RwSignal<String>,
@@ -221,6 +223,7 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
     let draft = NewDraft {
         title: RwSignal::new(String::new()),
         due: RwSignal::new(String::new()),
+        title_error: RwSignal::new(None),
         due_error: RwSignal::new(None),
         priority: RwSignal::new("none".to_owned()),
         counter: StoredValue::new(0),
@@ -234,6 +237,8 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                 aria-label="New task"
                 autocomplete="off"
                 bind:value=draft.title
+                on:input=move |_| draft.title_error.set(None)
+                aria-describedby="new-task-error"
                 on:keydown=move |ev| {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
@@ -241,6 +246,7 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                     }
                 }
             />
+            <FieldError id="new-task" message=draft.title_error />
             <div class="new-extras">
                 <label for="new-due">"Due"</label>
                 <input
@@ -269,10 +275,18 @@ fn add_task(ctx: Ctx, tasks: RwSignal<Vec<Task>>, draft: NewDraft) {
         draft.title.set(String::new());
         return;
     };
-    // A date the browser holds as invalid reads as "" (no date): refuse it rather than save no date.
-    let problem = date_problem("new-due");
-    let refused = problem.is_some();
-    draft.due_error.set(problem);
+    // Checked here, so each message shows under its own field rather than in the alert bar: a title over the
+    // limit, and a date the browser holds as invalid (which reads as "", no date, and must not be saved as that).
+    let title_problem = (clean.chars().count() > shared::tasks::TITLE_MAX).then(|| {
+        format!(
+            "Title must be at most {} characters.",
+            shared::tasks::TITLE_MAX
+        )
+    });
+    let due_problem = date_problem("new-due");
+    let refused = title_problem.is_some() || due_problem.is_some();
+    draft.title_error.set(title_problem);
+    draft.due_error.set(due_problem);
     if refused {
         return;
     }
