@@ -315,6 +315,32 @@ try {
     await dentist.getByLabel('Due', { exact: true }).waitFor({ state: 'detached' });
   });
 
+  await step('tasks: a task deleted from its row can be brought back with Undo', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const input = page.locator('#new-task');
+    await input.fill('Water the plants');
+    await input.press('Enter');
+    await eventually(async () => assert.equal(await items.count(), 3));
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await page.getByRole('button', { name: 'Delete Water the plants' }).click();
+    await eventually(async () => assert.equal(await items.count(), 2));
+    const undo = page.locator('.undo');
+    await undo.filter({ hasText: 'Deleted “Water the plants”.' }).waitFor();
+    await eventually(async () => assert.equal((await api('/api/v1/tasks', { headers })).items.length, 2));
+    await undo.getByRole('button', { name: 'Undo' }).click();
+    await items.filter({ hasText: 'Water the plants' }).waitFor();
+    await eventually(async () => {
+      const listed = (await api('/api/v1/tasks', { headers })).items;
+      assert.ok(listed.some((t) => t.title === 'Water the plants'));
+      assert.equal(listed.length, 3);
+    });
+    await eventually(async () => assert.equal(await undo.isHidden(), true));
+    // Delete it for good (the rest of the story expects two tasks).
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await page.getByRole('button', { name: 'Delete Water the plants' }).click();
+    await eventually(async () => assert.equal((await api('/api/v1/tasks', { headers })).items.length, 2));
+  });
+
   await step('pay schedule: an anchor typed as 02/30/2026 is refused next to it, not saved as today; an empty one too', async () => {
     await nav('Pay').click();
     const form = page.getByRole('form', { name: 'New pay schedule' });

@@ -97,12 +97,15 @@ fn TaskPage() -> impl IntoView {
         })
     });
     let any = Memo::new(move |_| tasks.with(|t| !t.is_empty()));
+    let trash = Trash(RwSignal::new(None));
+    provide_context(trash);
 
     view! {
         <section class="page todoapp" aria-labelledby="tasks-title">
             <h1 id="tasks-title">"Tasks"</h1>
             <Toolbar listing />
             <NewTask tasks />
+            <UndoDelete tasks trash />
             <FormError error />
             <Show when=move || loaded.get() fallback=|| view! { <Loading what="tasks" /> }>
                 <Show
@@ -117,6 +120,81 @@ fn TaskPage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The last task deleted from its row, which "Undo" adds back. The server deletes a task at once (a delayed delete
+/// would be lost with a closed tab), so Undo creates it again: same title, notes, due date and priority, done if
+/// it was done (a new id and creation time).
+#[derive(Clone, Copy)]
+struct Trash(RwSignal<Option<Task>>);
+
+/// "Deleted “Call the bank”. Undo", after a task is deleted from its row.
+#[component]
+fn UndoDelete(tasks: RwSignal<Vec<Task>>, trash: Trash) -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <p class="undo" role="status" hidden=move || trash.0.with(Option::is_none)>
+            {move || {
+                trash.0.with(|t| t.as_ref().map(|t| format!("Deleted “{}”. ", t.title)))
+            }}
+            <button type="button" class="link" on:click=move |_| restore(ctx, tasks, trash)>
+                "Undo"
+            </button>
+        </p>
+    }
+}
+
+/// Adds the task in the trash back: at once under its old id, then the server's new record in its place; if the
+/// server refuses, it goes back in the trash and the alert says why.
+fn restore(ctx: Ctx, tasks: RwSignal<Vec<Task>>, trash: Trash) {
+    let Some(task) = trash.0.try_update(Option::take).flatten() else {
+        return;
+    };
+    // Still listed: the server refused the delete and the row was put back; nothing to add.
+    if tasks.with_untracked(|l| l.iter().any(|t| t.id == task.id)) {
+        return;
+    }
+    let undo = tasks
+        .try_update(|l| optimistic::prepend(l, task.clone()))
+        .unwrap_or(Undo::Nothing);
+    refocus_soon(vec!["#new-task".to_owned()]);
+    spawn_local(async move {
+        let body = CreateTask {
+            title: task.title.clone(),
+            notes: (!task.notes.is_empty()).then(|| task.notes.clone()),
+            due_on: task.due_on,
+            priority: Some(task.priority),
+        };
+        let created = match ctx.api.post::<_, Task>("/api/v1/tasks", &body).await {
+            Ok(created) => created,
+            Err(e) => {
+                tasks.try_update(|l| optimistic::undo(l, undo));
+                trash.0.try_set(Some(task));
+                ctx.fail(&e);
+                return;
+            }
+        };
+        let (new_id, version) = (created.id, created.version);
+        tasks.try_update(|l| optimistic::replace(l, task.id, created));
+        ctx.saved();
+        if task.is_completed() {
+            let done = UpdateTask {
+                completed: Some(true),
+                version: Some(version),
+                ..Default::default()
+            };
+            match ctx
+                .api
+                .patch::<_, Task>(&format!("/api/v1/tasks/{new_id}"), &done)
+                .await
+            {
+                Ok(saved) => {
+                    tasks.try_update(|l| optimistic::upsert(l, saved));
+                }
+                Err(e) => ctx.fail(&e),
+            }
+        }
+    });
 }
 
 /// Every task, page by page; what loaded before an error, and the error.
@@ -534,7 +612,7 @@ fn remove(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
 }
 
 fn rollback(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, undo: Undo<Task>, error: &UiError) {
-    tasks.update(|l| optimistic::undo(l, undo));
+    tasks.try_update(|l| optimistic::undo(l, undo));
     ctx.fail(error);
 }
 
@@ -687,7 +765,14 @@ fn TaskView(row: Row, shown: Shown, done: Memo<bool>) -> impl IntoView {
         priority,
         notes,
     } = shown;
+    let trash = use_context::<Trash>();
     let delete = move |_| {
+        if let Some(trash) = trash {
+            let task = row
+                .tasks
+                .with_untracked(|l| l.iter().find(|t| t.id == row.id).cloned());
+            trash.0.set(task);
+        }
         remove(row.ctx, row.tasks, row.id);
         refocus_soon(vec!["#new-task".to_owned()]);
     };
