@@ -274,9 +274,94 @@ try {
     const input = page.locator('#new-task');
     await input.fill('x'.repeat(201));
     await input.press('Enter');
-    await page.getByText('Title must be at most 200 characters.').waitFor();
+    // It shows under the title field (linked to it), not only in the alert bar; what was typed stays.
+    await page.locator('#new-task-error').filter({ hasText: 'Title must be at most 200 characters.' }).waitFor();
+    assert.equal(await input.getAttribute('aria-describedby'), 'new-task-error');
+    assert.equal(await input.inputValue(), 'x'.repeat(201));
     await eventually(async () => assert.equal(await items.count(), 2));
     await input.fill('');
+  });
+
+  await step('tasks: a due date typed as 02/30/2026 is refused next to its field (new task and details), never saved as no date', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const input = page.locator('#new-task');
+    await input.fill('Pay the plumber');
+    // Typed as a person types it: Chromium holds 02/30/2026 as `validity.badInput` with an empty value.
+    await page.locator('#new-due').pressSequentially('02302026');
+    assert.ok(await page.locator('#new-due').evaluate((el) => el.validity.badInput));
+    await page.locator('.new-task').getByRole('button', { name: 'Add' }).click();
+    const error = page.locator('#new-due-error');
+    await error.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await page.locator('#new-due').getAttribute('aria-describedby'), 'new-due-error');
+    // Nothing was added, and what was typed is still there to fix.
+    assert.equal(await items.count(), 2);
+    assert.equal(await input.inputValue(), 'Pay the plumber');
+    assert.equal((await api('/api/v1/tasks', { headers })).items.length, 2);
+    await input.fill('');
+    await page.locator('#new-due').fill('');
+
+    // The details form: the same date is refused beside its field, the form stays open, the task keeps its date.
+    const dentist = items.filter({ hasText: 'Book dentist' });
+    await page.getByRole('button', { name: 'Details of Book dentist' }).click();
+    const due = dentist.getByLabel('Due', { exact: true });
+    await due.pressSequentially('02302026');
+    await dentist.getByRole('button', { name: 'Save' }).click();
+    const id = await due.getAttribute('id');
+    await page.locator(`#${id}-error`).filter({ hasText: 'Enter a real date' }).waitFor();
+    assert.equal(await due.getAttribute('aria-describedby'), `${id}-error`);
+    const saved = (await api('/api/v1/tasks', { headers })).items.find((t) => t.title === 'Book dentist');
+    assert.equal(saved.due_on, null);
+    await dentist.getByRole('button', { name: 'Cancel' }).click();
+    await dentist.getByLabel('Due', { exact: true }).waitFor({ state: 'detached' });
+  });
+
+  await step('tasks: a task deleted from its row can be brought back with Undo', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const input = page.locator('#new-task');
+    await input.fill('Water the plants');
+    await input.press('Enter');
+    await eventually(async () => assert.equal(await items.count(), 3));
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await page.getByRole('button', { name: 'Delete Water the plants' }).click();
+    await eventually(async () => assert.equal(await items.count(), 2));
+    const undo = page.locator('.undo');
+    await undo.filter({ hasText: 'Deleted “Water the plants”.' }).waitFor();
+    await eventually(async () => assert.equal((await api('/api/v1/tasks', { headers })).items.length, 2));
+    await undo.getByRole('button', { name: 'Undo' }).click();
+    await items.filter({ hasText: 'Water the plants' }).waitFor();
+    await eventually(async () => {
+      const listed = (await api('/api/v1/tasks', { headers })).items;
+      assert.ok(listed.some((t) => t.title === 'Water the plants'));
+      assert.equal(listed.length, 3);
+    });
+    await eventually(async () => assert.equal(await undo.isHidden(), true));
+    // Delete it for good (the rest of the story expects two tasks).
+    await eventually(async () => assert.equal(await page.locator('.task-item.pending').count(), 0));
+    await page.getByRole('button', { name: 'Delete Water the plants' }).click();
+    await eventually(async () => assert.equal((await api('/api/v1/tasks', { headers })).items.length, 2));
+  });
+
+  await step('pay schedule: an anchor typed as 02/30/2026 is refused next to it, not saved as today; an empty one too', async () => {
+    await nav('Pay').click();
+    const form = page.getByRole('form', { name: 'New pay schedule' });
+    await form.waitFor();
+    await form.getByLabel('Name').fill('Salary');
+    await form.getByLabel('Take-home pay').fill('2,000');
+    await form.getByLabel('How often').selectOption('biweekly');
+    const anchor = form.getByLabel('A recent or upcoming payday');
+    await anchor.fill('');
+    await anchor.pressSequentially('02302026');
+    assert.ok(await anchor.evaluate((el) => el.validity.badInput));
+    await form.getByRole('button', { name: 'Add pay schedule' }).click();
+    const error = page.locator('#new-pay-anchor-error');
+    await error.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await anchor.getAttribute('aria-describedby'), 'new-pay-anchor-error');
+    // Empty is an error too, never today.
+    await anchor.fill('');
+    await form.getByRole('button', { name: 'Add pay schedule' }).click();
+    await error.filter({ hasText: 'Enter a date' }).waitFor();
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    assert.equal((await api('/api/v1/pay-schedules', { headers })).length, 0);
   });
 
   await step('add a pay schedule (with a live preview)', async () => {
@@ -341,6 +426,63 @@ try {
     await eventually(async () => assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Delete Phone'));
     await page.getByTestId('bill').filter({ hasText: 'Phone' }).waitFor();
     await shot('bills');
+  });
+
+  await step('bills: a due date or start date typed as 02/30/2026 is refused next to it; an empty due date too', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = (await api('/api/v1/bills', { headers })).length;
+    await page.getByRole('button', { name: 'Add bill' }).first().click();
+    const form = page.getByRole('form', { name: 'New bill' });
+    await form.getByLabel('Name').fill('Plumber');
+    await form.getByLabel(/^Amount/).fill('80');
+    await form.getByLabel('How often').selectOption('once');
+    const due = form.getByLabel('Due on', { exact: true });
+    await due.fill('');
+    await due.pressSequentially('02302026');
+    const add = form.getByRole('button', { name: 'Add bill' });
+    await add.click();
+    const dueError = page.locator('#new-bill-recurrence-error');
+    await dueError.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await due.getAttribute('aria-describedby'), 'new-bill-recurrence-error');
+    // Empty: an error, never the last date picked.
+    await due.fill('');
+    await add.click();
+    await dueError.filter({ hasText: 'Enter a date' }).waitFor();
+    // A start bound typed as 02/30/2026 is refused, not read as "no start".
+    await due.fill(inDays(4));
+    await form.getByText('Start and end dates').click();
+    await form.getByLabel('First due on or after').pressSequentially('02302026');
+    await add.click();
+    await page.locator('#new-bill-starts-error').filter({ hasText: 'Enter a real date' }).waitFor();
+    assert.equal(await form.getByLabel('First due on or after').getAttribute('aria-describedby'), 'new-bill-starts-error');
+    await eventually(async () => assert.equal(await dueError.isHidden(), true));
+    assert.equal((await api('/api/v1/bills', { headers })).length, before);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  await step('amounts: "12,34" in en-US is refused with how to write it, never saved as 1,234.00; the field echoes what it reads', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = (await api('/api/v1/bills', { headers })).length;
+    await page.getByRole('button', { name: 'Add bill' }).first().click();
+    const form = page.getByRole('form', { name: 'New bill' });
+    await form.getByLabel('Name').fill('Streaming');
+    const amount = form.getByLabel(/^Amount/);
+    const echo = page.locator('#new-bill-amount-echo');
+    // en-US groups thousands with a comma, in threes: "12,34" is neither 12.34 nor 1,234 there, so it is refused
+    // with both ways to write it instead of being guessed.
+    await amount.fill('12,34');
+    assert.equal(await echo.textContent(), '');
+    await form.getByRole('button', { name: 'Add bill' }).click();
+    await page.locator('#new-bill-amount-error')
+      .filter({ hasText: 'unclear: write 12.34, or 1,234 for the whole number' }).waitFor();
+    assert.equal(await amount.getAttribute('aria-describedby'), 'new-bill-amount-error new-bill-amount-echo');
+    assert.equal((await api('/api/v1/bills', { headers })).length, before);
+    // What a field reads is shown before saving.
+    await amount.fill('12.34');
+    await echo.filter({ hasText: '= $12.34' }).waitFor();
+    await amount.fill('1,234.50');
+    await echo.filter({ hasText: '= $1,234.50' }).waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
   });
 
   await step("dashboard's set-aside number equals the API's", async () => {

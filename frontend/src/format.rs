@@ -65,22 +65,134 @@ pub fn money_plain(amount: Money, currency: &str, decimals: u8) -> String {
     }
 }
 
-/// Parses what a person types as an amount into minor units: `"1,234.5"` → 123450 with 2 decimals.
-/// Currency symbols and spaces are ignored; more decimals than the currency has is an error, not a rounding.
-pub fn parse_amount(input: &str, decimals: u8, allow_negative: bool) -> Result<Money, String> {
-    // Spaces, thousands separators and currency symbols are decoration; any other letter is a mistake.
+/// How the user's locale writes numbers: the mark before the decimals and the one between groups of thousands
+/// (read from the browser by `ui::number_style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberStyle {
+    pub decimal: char,
+    pub group: char,
+}
+
+/// `1,234.50` (en-US, the default where the browser cannot say).
+pub const POINT: NumberStyle = NumberStyle {
+    decimal: '.',
+    group: ',',
+};
+
+/// `1.234,50` (de-DE).
+pub const COMMA: NumberStyle = NumberStyle {
+    decimal: ',',
+    group: '.',
+};
+
+/// `amount` minor units as the user writes it: [`decimal`] with the locale's decimal mark (`1234,56` in de-DE),
+/// without grouping, so an amount put back into a field reads back the same.
+pub fn decimal_in(amount: Money, decimals: u8, style: NumberStyle) -> String {
+    decimal(amount, decimals).replace('.', &style.decimal.to_string())
+}
+
+/// Digits as the locale writes them: `whole` grouped in threes, then `frac` after the decimal mark.
+fn written(whole: &str, frac: &str, style: NumberStyle) -> String {
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(style.group);
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push(style.decimal);
+        out.push_str(frac);
+    }
+    out
+}
+
+/// Why `digits` (with `.` or `,` marks the locale does not read that way) is refused, with how to write what was
+/// probably meant: the last mark as the decimal one, and the whole number.
+fn unclear(digits: &str, decimals: u8, style: NumberStyle) -> String {
+    let all: String = digits.chars().filter(char::is_ascii_digit).collect();
+    let whole_number = written(&all, "", style);
+    let last = digits.rfind(['.', ',']).map(|i| &digits[i + 1..]);
+    match last {
+        Some(frac) if decimals > 0 && (1..=usize::from(decimals)).contains(&frac.len()) => {
+            let whole: String = all[..all.len() - frac.len()].to_owned();
+            format!(
+                "unclear: write {}, or {whole_number} for the whole number",
+                written(&whole, frac, style)
+            )
+        }
+        _ => format!("unclear: write {whole_number}"),
+    }
+}
+
+/// Splits a number without its sign into the whole part's digits and the decimals, by `style`: at most one decimal
+/// mark; grouping marks only before it and only in threes (`1,234` in en-US, `1.234` in de-DE). Anything else
+/// (`12,34` in en-US, `1.234,50` there, `1.5` in de-DE) is unclear and refused with how to write it.
+fn split_number(
+    digits: &str,
+    decimals: u8,
+    style: NumberStyle,
+) -> Result<(String, String), String> {
+    let refuse = || unclear(digits, decimals, style);
+    let group = matches!(style.group, '.' | ',').then_some(style.group);
+    let (whole, frac) = digits.split_once(style.decimal).unwrap_or((digits, ""));
+    if frac.contains(['.', ','])
+        || whole
+            .chars()
+            .any(|c| matches!(c, '.' | ',') && Some(c) != group)
+    {
+        return Err(refuse());
+    }
+    if let Some(g) = group
+        && whole.contains(g)
+    {
+        let mut parts = whole.split(g);
+        let first = parts.next().unwrap_or_default();
+        if first.is_empty() || first.len() > 3 || parts.any(|p| p.len() != 3) {
+            return Err(refuse());
+        }
+    }
+    Ok((
+        whole.chars().filter(|c| *c != style.group).collect(),
+        frac.to_owned(),
+    ))
+}
+
+/// Parses what a person types as an amount into minor units, reading `.` and `,` as the user's locale does
+/// (`style`): `"1,234.5"` → 123450 with 2 decimals in en-US, `"1.234,5"` in de-DE. Currency symbols and spaces are
+/// ignored; more decimals than the currency has is an error, not a rounding; a mark the locale would not put there
+/// (`"12,34"` in en-US: a comma there groups thousands, in threes) is refused with how to write it, never read as
+/// 1,234.00.
+pub fn parse_amount(
+    input: &str,
+    decimals: u8,
+    allow_negative: bool,
+    style: NumberStyle,
+) -> Result<Money, String> {
+    // Spaces (the grouping of fr-FR and others), a grouping mark that is neither a point nor a comma (de-CH's
+    // apostrophe) and currency symbols are decoration; any other letter is a mistake.
     let cleaned: String = input
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, ',' | '_' | '$' | '€' | '£' | '¥'))
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(c, '_' | '$' | '€' | '£' | '¥')
+                && (*c != style.group || matches!(c, '.' | ','))
+        })
         .collect();
+    let example = || {
+        let frac: String = "3456".chars().take(usize::from(decimals)).collect();
+        format!("must be a number like {}", written("12", &frac, style))
+    };
     if cleaned.is_empty() {
         return Err("enter an amount".into());
     }
     if !cleaned
         .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '−'))
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '−'))
     {
-        return Err("must be a number like 12.34".into());
+        return Err(example());
     }
     let (negative, digits) = match cleaned.strip_prefix(['-', '−']) {
         Some(rest) => (true, rest),
@@ -89,16 +201,20 @@ pub fn parse_amount(input: &str, decimals: u8, allow_negative: bool) -> Result<M
     if negative && !allow_negative {
         return Err("must not be negative".into());
     }
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let (whole, frac) = split_number(digits, decimals, style)?;
     if whole.is_empty() && frac.is_empty()
         || !whole.chars().all(|c| c.is_ascii_digit())
         || !frac.chars().all(|c| c.is_ascii_digit())
     {
-        return Err("must be a number like 12.34".into());
+        return Err(example());
     }
     if frac.len() > usize::from(decimals) {
         return Err(match decimals {
             0 => "this currency has no decimals".into(),
+            d if frac.len() == 3 && matches!(style.group, '.' | ',') => format!(
+                "at most {d} decimal places (a thousand or more is written like {})",
+                written(&format!("{whole}{frac}"), "", style)
+            ),
             d => format!("at most {d} decimal places"),
         });
     }
@@ -119,7 +235,7 @@ pub fn parse_amount(input: &str, decimals: u8, allow_negative: bool) -> Result<M
     } else {
         format!("{frac:0<width$}", width = usize::from(decimals))
             .parse()
-            .map_err(|_| "must be a number like 12.34".to_string())?
+            .map_err(|_| example())?
     };
     let value = whole
         .checked_mul(scale)
@@ -278,36 +394,115 @@ mod tests {
 
     #[test]
     fn amounts_parse_to_exact_minor_units() {
-        assert_eq!(parse_amount("1,234.5", 2, false), Ok(123_450));
-        assert_eq!(parse_amount("$ 12", 2, false), Ok(1200));
-        assert_eq!(parse_amount(".99", 2, false), Ok(99));
-        assert_eq!(parse_amount("-20", 2, true), Ok(-2000));
-        assert_eq!(parse_amount("1500", 0, false), Ok(1500));
+        assert_eq!(parse_amount("1,234.5", 2, false, POINT), Ok(123_450));
+        assert_eq!(parse_amount("$ 12", 2, false, POINT), Ok(1200));
+        assert_eq!(parse_amount(".99", 2, false, POINT), Ok(99));
+        assert_eq!(parse_amount("-20", 2, true, POINT), Ok(-2000));
+        assert_eq!(parse_amount("1500", 0, false, POINT), Ok(1500));
     }
 
     #[test]
     fn amounts_reject_what_would_need_rounding_or_is_not_a_number() {
-        assert!(parse_amount("1.234", 2, false).is_err());
-        assert!(parse_amount("1.5", 0, false).is_err());
-        assert!(parse_amount("", 2, false).is_err());
-        assert!(parse_amount("abc", 2, false).is_err());
-        assert!(parse_amount(".", 2, false).is_err());
-        assert!(parse_amount("-1", 2, false).is_err());
-        assert!(parse_amount("1.2.3", 2, false).is_err());
-        assert!(parse_amount("99999999999999999999", 2, false).is_err());
+        assert!(parse_amount("1.234", 2, false, POINT).is_err());
+        assert!(parse_amount("1.5", 0, false, POINT).is_err());
+        assert!(parse_amount("", 2, false, POINT).is_err());
+        assert!(parse_amount("abc", 2, false, POINT).is_err());
+        assert!(parse_amount(".", 2, false, POINT).is_err());
+        assert!(parse_amount("-1", 2, false, POINT).is_err());
+        assert!(parse_amount("1.2.3", 2, false, POINT).is_err());
+        assert!(parse_amount("99999999999999999999", 2, false, POINT).is_err());
         // Too large says the limit, in the currency's own decimals.
         let limit = decimal(shared::budget::MAX_AMOUNT, 2);
         assert_eq!(
-            parse_amount("99999999999999999999", 2, false),
+            parse_amount("99999999999999999999", 2, false, POINT),
             Err(format!("must be at most {limit}"))
         );
         assert_eq!(
-            parse_amount(&format!("{limit}1"), 3, false),
+            parse_amount(&format!("{limit}1"), 3, false, POINT),
             Err(format!(
                 "must be at most {}",
                 decimal(shared::budget::MAX_AMOUNT, 3)
             ))
         );
+    }
+
+    #[test]
+    fn amounts_read_marks_as_the_locale_does() {
+        // en-US: a point before the decimals, commas between thousands.
+        assert_eq!(parse_amount("1,234.50", 2, false, POINT), Ok(123_450));
+        assert_eq!(parse_amount("1,234,567", 2, false, POINT), Ok(123_456_700));
+        assert_eq!(parse_amount("12.34", 2, false, POINT), Ok(1234));
+        assert_eq!(parse_amount("€ 12.34", 2, false, POINT), Ok(1234));
+        // de-DE: a comma before the decimals, points between thousands.
+        assert_eq!(parse_amount("12,34", 2, false, COMMA), Ok(1234));
+        assert_eq!(parse_amount("1.234,50", 2, false, COMMA), Ok(123_450));
+        assert_eq!(parse_amount("1.234", 2, false, COMMA), Ok(123_400));
+        assert_eq!(parse_amount("12,34 €", 2, false, COMMA), Ok(1234));
+        assert_eq!(parse_amount("-0,5", 2, true, COMMA), Ok(-50));
+        // A space or a narrow no-break space groups in many locales; a de-CH apostrophe where it is the group.
+        assert_eq!(parse_amount("1 234,50", 2, false, COMMA), Ok(123_450));
+        assert_eq!(
+            parse_amount("1\u{202f}234,50", 2, false, COMMA),
+            Ok(123_450)
+        );
+        let swiss = NumberStyle {
+            decimal: '.',
+            group: '’',
+        };
+        assert_eq!(parse_amount("1’234.50", 2, false, swiss), Ok(123_450));
+    }
+
+    #[test]
+    fn an_amount_the_locale_would_not_write_is_refused_with_how_to_write_it() {
+        // The case: "12,34" in en-US is never 1,234.00 — not with EUR's two decimals, not with USD's.
+        assert_eq!(
+            parse_amount("12,34", 2, false, POINT),
+            Err("unclear: write 12.34, or 1,234 for the whole number".into())
+        );
+        // German marks in an en-US browser, and the other way round.
+        assert_eq!(
+            parse_amount("1.234,50", 2, false, POINT),
+            Err("unclear: write 1,234.50, or 123,450 for the whole number".into())
+        );
+        assert_eq!(
+            parse_amount("1,234.50", 2, false, COMMA),
+            Err("unclear: write 1.234,50, or 123.450 for the whole number".into())
+        );
+        assert_eq!(
+            parse_amount("12.34", 2, false, COMMA),
+            Err("unclear: write 12,34, or 1.234 for the whole number".into())
+        );
+        // Grouping only in threes, and only before the decimals.
+        assert!(parse_amount("1,2345", 2, false, POINT).is_err());
+        assert!(parse_amount(",123", 2, false, POINT).is_err());
+        assert!(parse_amount("1234,567", 2, false, POINT).is_err());
+        assert!(parse_amount("1.5", 2, false, COMMA).is_err());
+        assert!(parse_amount("1,2,3", 2, false, COMMA).is_err());
+        // Three decimals in a two-decimal currency may be a thousand in the other notation: say how to write that.
+        assert_eq!(
+            parse_amount("1.234", 2, false, POINT),
+            Err("at most 2 decimal places (a thousand or more is written like 1,234)".into())
+        );
+        // No decimals at all (yen): "12,34" has no decimal reading to offer.
+        assert_eq!(
+            parse_amount("12,34", 0, false, POINT),
+            Err("unclear: write 1,234".into())
+        );
+        assert_eq!(parse_amount("12,345", 0, false, POINT), Ok(12_345));
+    }
+
+    #[test]
+    fn amounts_are_put_back_in_the_locale_s_own_marks() {
+        assert_eq!(decimal_in(123_456, 2, COMMA), "1234,56");
+        assert_eq!(decimal_in(123_456, 2, POINT), "1234.56");
+        for style in [POINT, COMMA] {
+            for amount in [0, 5, 123_456, 99_999_999] {
+                assert_eq!(
+                    parse_amount(&decimal_in(amount, 2, style), 2, false, style),
+                    Ok(amount)
+                );
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use shared::budget::Settings;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Api, UiError};
-use crate::format;
+use crate::format::{self, NumberStyle};
 
 /// App-wide state, provided as context by the shell (`Copy`: every part lives in the reactive arena, so event
 /// handlers and tasks capture it by value); [`ctx`] returns it.
@@ -88,6 +88,62 @@ fn intl_money(amount: Money, currency: &str, places: u8) -> Option<String> {
         )
         .ok()?
         .as_string()
+}
+
+/// How the browser's locale writes numbers, from the `Intl.NumberFormat` parts of 1234567.5 (`1,234,567.5` in
+/// en-US, `1.234.567,5` in de-DE); en-US's marks where it cannot say.
+pub fn number_style() -> NumberStyle {
+    let mut style = format::POINT;
+    if !cfg!(target_arch = "wasm32") {
+        return style;
+    }
+    let parts = js_sys::Intl::NumberFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .format_to_parts(1_234_567.5);
+    for part in parts.iter() {
+        let get = |k: &str| js_sys::Reflect::get(&part, &k.into()).ok()?.as_string();
+        let (Some(kind), Some(mark)) = (get("type"), get("value").and_then(|v| v.chars().next()))
+        else {
+            continue;
+        };
+        match kind.as_str() {
+            "decimal" => style.decimal = mark,
+            "group" => style.group = mark,
+            _ => {}
+        }
+    }
+    // A locale that writes no grouping mark must not keep en-US's comma beside its decimal comma.
+    if style.group == style.decimal {
+        style.group = if style.decimal == ',' { '.' } else { ',' };
+    }
+    style
+}
+
+/// What an amount field's text reads as ("= €12.34"), beside the field before anything is saved, so a misread
+/// amount is seen rather than saved. Empty while the text is empty or does not parse (its error shows on submit)
+/// or the currency is not a known code.
+#[component]
+pub fn AmountEcho(
+    #[prop(into)] id: String,
+    #[prop(into)] text: Signal<String>,
+    #[prop(into)] currency: Signal<String>,
+    allow_negative: bool,
+) -> impl IntoView {
+    let style = number_style();
+    let echo = move || {
+        let code = currency.with(|c| c.trim().to_ascii_uppercase());
+        let places = shared::budget::minor_units(&code)?;
+        let value = text.with(|t| {
+            (!t.trim().is_empty())
+                .then(|| format::parse_amount(t, places, allow_negative, style).ok())
+                .flatten()
+        })?;
+        Some(format!("= {}", money(value, &code)))
+    };
+    view! {
+        <p class="hint echo" id=format!("{id}-echo") aria-live="polite">
+            {move || echo().unwrap_or_default()}
+        </p>
+    }
 }
 
 /// The current time (chrono's clock is not built for wasm here; the browser's is).
@@ -186,6 +242,35 @@ pub fn FieldError(
             {move || message.get().unwrap_or_default()}
         </p>
     }
+}
+
+/// What is wrong with the date field `id` as the browser holds it, if anything: a date that does not exist or is
+/// half typed (02/30/2026: Chromium reports `validity.badInput` and an empty `value`, so the value alone would read
+/// as "no date"), or no date in a `required` one. `None` too when the field is not on the page (a picker that does
+/// not use it). Read on submit, so a save never takes today or the last date picked for what was typed.
+pub fn date_problem(id: &str) -> Option<String> {
+    let input = document()
+        .get_element_by_id(id)?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
+    if input.validity().bad_input() {
+        Some(format!("Enter a real date, like {}", sample_date()))
+    } else if input.value().is_empty() && input.required() {
+        Some("Enter a date".into())
+    } else {
+        None
+    }
+}
+
+/// 31 December 2026 as the browser writes dates for the user's locale ("12/31/2026" in en-US).
+fn sample_date() -> String {
+    let day = js_sys::Date::new_with_year_month_day(2026, 11, 31);
+    js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .format()
+        .call1(&JsValue::NULL, &day)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "2026-12-31".into())
 }
 
 /// A grey aside inside a label ("(optional)").

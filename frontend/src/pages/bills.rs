@@ -14,7 +14,7 @@ use crate::pages::editor::{
 use crate::recurrence::{
     BillDraft, BillForm, BillKind, bill_preview, day_options, describe_recurrence,
 };
-use crate::ui::{FieldError, Hint, ctx};
+use crate::ui::{FieldError, Hint, ctx, date_problem};
 
 const BILLS: Kind = Kind {
     noun: "bill",
@@ -134,6 +134,15 @@ fn BillEditor(
     let version = existing.map(|b| b.version);
     let open = existing.is_some_and(|b| b.starts_on.is_some() || b.ends_on.is_some());
     let name = ed.name;
+    let date_fields = [
+        (ed.id("date"), "recurrence.date"),
+        (ed.id("starts"), "starts_on"),
+        (ed.id("ends"), "ends_on"),
+    ];
+    // A $0.00 bill is allowed on purpose (the shared rule is "must not be negative"): a free trial month or a bill
+    // whose price is not known yet still has a due date worth seeing, and it adds nothing to set-aside. It cannot
+    // come from a typo: an empty or unreadable amount is refused, never read as 0, and the field shows what it
+    // read ("= $0.00") before saving. (A paycheck of 0 is refused by the shared rules.)
     let check = Callback::new(move |amount: Money| -> Checked {
         let form = BillForm {
             name: name.get_untracked(),
@@ -156,6 +165,14 @@ fn BillEditor(
         if let Some(problem) = draft.get_untracked().every_problem() {
             problems.retain(|(field, _)| field != "recurrence.every");
             problems.push(("recurrence.every".to_owned(), problem));
+        }
+        // What the browser holds: a date typed as 02/30/2026 is refused, not read as the last date picked (the
+        // due date) or as no bound at all (start and end).
+        for (id, field) in &date_fields {
+            if let Some(problem) = date_problem(id) {
+                problems.retain(|(f, _)| f != field);
+                problems.push(((*field).to_owned(), problem));
+            }
         }
         let body = match version {
             None => crate::api::to_json(&form.create()),
@@ -221,7 +238,13 @@ fn Bounds(
             <div class="grid">
                 <span>
                     <label for=starts_id.clone()>"First due on or after"</label>
-                    <input id=starts_id type="date" bind:value=starts />
+                    <input
+                        id=starts_id.clone()
+                        type="date"
+                        bind:value=starts
+                        aria-describedby=format!("{starts_id}-error")
+                    />
+                    <FieldError id=starts_id message=ed.message("starts_on") />
                 </span>
                 <span>
                     <label for=ends_id.clone()>"Last due on or before"</label>
@@ -270,7 +293,7 @@ fn BillPicker(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
                     <EveryField ed draft />
                 </Show>
                 <Show when=move || kind().uses_date()>
-                    <DueDate id=ed.id("date") draft />
+                    <DueDate id=ed.id("date") describedby=format!("{}-error", ed.id("recurrence")) draft />
                 </Show>
                 <Show when=move || kind() == BillKind::Yearly>
                     <MonthSelect id=ed.id("month") draft />
@@ -316,23 +339,27 @@ fn EveryField(ed: Editor, draft: RwSignal<BillDraft>) -> impl IntoView {
 
 /// The date of a one-off, weekly, bi-weekly, quarterly or every-N bill (its label says which).
 #[component]
-fn DueDate(id: String, draft: RwSignal<BillDraft>) -> impl IntoView {
+fn DueDate(id: String, describedby: String, draft: RwSignal<BillDraft>) -> impl IntoView {
     // Only a new date is written back to the field (not every change of the draft).
     let date = Memo::new(move |_| draft.with(|d| d.date));
+    let pick = move |ev: leptos::ev::Event| {
+        if let Some(date) = parse_date(&event_target_value(&ev)) {
+            draft.update(|d| d.date = date);
+        }
+    };
     view! {
         <span>
             <label for=id.clone()>{move || draft.with(BillDraft::date_label)}</label>
-            // A cleared date field keeps the last date picked: the draft always has one.
+            // A cleared or impossible date leaves the draft alone (it always has one) and is refused on submit
+            // (`date_problem`); its message is the form's `recurrence` one, below the picker.
             <input
                 id=id
                 type="date"
                 required=true
                 prop:value=move || date.get().to_string()
-                on:change=move |ev| {
-                    if let Some(date) = parse_date(&event_target_value(&ev)) {
-                        draft.update(|d| d.date = date);
-                    }
-                }
+                on:input=pick
+                on:change=pick
+                aria-describedby=describedby
             />
         </span>
     }

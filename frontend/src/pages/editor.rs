@@ -24,11 +24,12 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use crate::api::{UiError, json};
-use crate::format::{date_near, decimal, parse_amount};
+use crate::format::{NumberStyle, date_near, decimal_in, parse_amount};
 use crate::optimistic::{self, Keyed};
 use crate::recurrence::{day_label, day_value, parse_day};
 use crate::ui::{
-    Ctx, FieldError, FormError, Loading, close_editor, ctx, decimals, field_message, money, refocus,
+    AmountEcho, Ctx, FieldError, FormError, Loading, close_editor, ctx, decimals, field_message,
+    money, number_style, refocus,
 };
 
 /// The words, ids and API path of one record page.
@@ -352,6 +353,8 @@ pub struct Editor {
     pub record: Option<Uuid>,
     pub today: NaiveDate,
     pub places: u8,
+    /// The locale's decimal and grouping marks, which amounts are read and shown in.
+    pub style: NumberStyle,
     pub name: RwSignal<String>,
     pub amount: RwSignal<String>,
     pub error: RwSignal<Option<UiError>>,
@@ -364,13 +367,19 @@ impl Editor {
     pub fn new(kind: &'static Kind, existing: Option<(Uuid, &str, Money)>) -> Editor {
         let ctx = ctx();
         let places = decimals(&ctx.currency());
+        let style = number_style();
         Editor {
             kind,
             record: existing.map(|e| e.0),
             today: ctx.today(),
             places,
+            style,
             name: RwSignal::new(existing.map(|e| e.1.to_owned()).unwrap_or_default()),
-            amount: RwSignal::new(existing.map(|e| decimal(e.2, places)).unwrap_or_default()),
+            amount: RwSignal::new(
+                existing
+                    .map(|e| decimal_in(e.2, places, style))
+                    .unwrap_or_default(),
+            ),
             error: RwSignal::new(None),
             local: RwSignal::new(Vec::new()),
             busy: RwSignal::new(false),
@@ -420,7 +429,7 @@ pub fn EditorForm(
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut problems = Vec::new();
-        let parsed = parse_amount(&ed.amount.get_untracked(), ed.places, false);
+        let parsed = parse_amount(&ed.amount.get_untracked(), ed.places, false, ed.style);
         if let Err(m) = &parsed {
             problems.push(("amount".to_owned(), m.clone()));
         }
@@ -524,10 +533,12 @@ fn NameField(ed: Editor, placeholder: &'static str) -> impl IntoView {
     }
 }
 
-/// The amount field, in the currency's own decimals (its placeholder shows how many: "0.00", "0" for yen).
+/// The amount field, in the currency's own decimals and the locale's marks (its placeholder shows them: "0.00",
+/// "0,00" in de-DE, "0" for yen), with what it reads as beside it ("= €12.34").
 #[component]
 fn AmountField(ed: Editor, label: String) -> impl IntoView {
     let id = ed.id("amount");
+    let ctx = ctx();
     view! {
         <span>
             <label for=id.clone()>{label}</label>
@@ -535,9 +546,15 @@ fn AmountField(ed: Editor, label: String) -> impl IntoView {
                 id=id.clone()
                 type="text"
                 inputmode="decimal"
-                placeholder=decimal(0, ed.places)
+                placeholder=decimal_in(0, ed.places, ed.style)
                 bind:value=ed.amount
-                aria-describedby=format!("{id}-error")
+                aria-describedby=format!("{id}-error {id}-echo")
+            />
+            <AmountEcho
+                id=id.clone()
+                text=ed.amount
+                currency=Signal::derive(move || ctx.currency())
+                allow_negative=false
             />
             <FieldError id=id message=ed.message("amount") />
         </span>

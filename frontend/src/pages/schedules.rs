@@ -16,7 +16,7 @@ use crate::recurrence::{
     FREQUENCIES, ScheduleDraft, WEEKEND_RULES, day_label, day_options, describe_schedule,
     frequency_label, parse_frequency, parse_weekend, weekend_label, weekend_value,
 };
-use crate::ui::{FieldError, ctx};
+use crate::ui::{FieldError, ctx, date_problem};
 
 const SCHEDULES: Kind = Kind {
     noun: "pay schedule",
@@ -118,6 +118,7 @@ fn ScheduleEditor(
     let preview = Memo::new(move |_| draft.get().preview(today));
     let version = existing.as_ref().map(|s| s.version);
     let name = ed.name;
+    let anchor_id = ed.id("anchor");
     let check = Callback::new(move |amount: Money| -> Checked {
         let d = draft.get_untracked();
         let name = name.get_untracked();
@@ -128,6 +129,10 @@ fn ScheduleEditor(
             .into_record(uuid::Uuid::nil(), crate::ui::now())
         {
             problems.extend(errors.into_map());
+        }
+        // What the browser holds, not the draft's last good date: a date typed as 02/30/2026 blocks the save.
+        if let Some(problem) = date_problem(&anchor_id) {
+            problems.push(("anchor_date".to_owned(), problem));
         }
         let body = match version {
             None => crate::api::to_json(&d.create(&name, amount)),
@@ -181,7 +186,7 @@ fn SchedulePicker(ed: Editor, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
                     </select>
                 </span>
                 <Show when=move || matches!(frequency(), Frequency::Weekly | Frequency::Biweekly)>
-                    <AnchorDate id=ed.id("anchor") draft />
+                    <AnchorDate ed draft />
                 </Show>
                 <Show when=move || frequency() == Frequency::Semimonthly>
                     <SemimonthlyDays ed draft />
@@ -209,23 +214,29 @@ fn SchedulePicker(ed: Editor, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
 
 /// A real payday, which weekly and bi-weekly paydays keep in step with.
 #[component]
-fn AnchorDate(id: String, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
-    // Only a new date is written back to the field (not every change of the draft).
+fn AnchorDate(ed: Editor, draft: RwSignal<ScheduleDraft>) -> impl IntoView {
+    let id = ed.id("anchor");
+    // Only a new date is written back to the field (not every change of the draft). A date that does not exist
+    // leaves the draft alone and is refused on submit (`date_problem`).
     let anchor = Memo::new(move |_| draft.with(|d| d.anchor_date));
+    let pick = move |ev: leptos::ev::Event| {
+        if let Some(date) = parse_date(&event_target_value(&ev)) {
+            draft.update(|d| d.anchor_date = date);
+        }
+    };
     view! {
         <span>
             <label for=id.clone()>"A recent or upcoming payday"</label>
             <input
-                id=id
+                id=id.clone()
                 type="date"
                 required=true
                 prop:value=move || anchor.get().to_string()
-                on:change=move |ev| {
-                    if let Some(date) = parse_date(&event_target_value(&ev)) {
-                        draft.update(|d| d.anchor_date = date);
-                    }
-                }
+                on:input=pick
+                on:change=pick
+                aria-describedby=format!("{id}-error")
             />
+            <FieldError id message=ed.message("anchor_date") />
         </span>
     }
 }

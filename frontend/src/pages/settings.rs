@@ -10,10 +10,10 @@ use shared::Money;
 use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
 
 use crate::api::UiError;
-use crate::format::{decimal, parse_amount};
+use crate::format::{NumberStyle, decimal_in, parse_amount};
 use crate::ui::{
-    Ctx, FieldError, FormError, Hint, ctx, currency_names, decimals, device_time_zone, download,
-    field_message, money, refocus, time_zones,
+    AmountEcho, Ctx, FieldError, FormError, Hint, ctx, currency_names, decimals, device_time_zone,
+    download, field_message, money, number_style, refocus, time_zones,
 };
 
 #[component]
@@ -37,6 +37,7 @@ fn settings_change(
     currency: &str,
     zone: &str,
     balance: &str,
+    style: NumberStyle,
 ) -> Result<UpdateSettings, Problems> {
     let code = currency.trim().to_ascii_uppercase();
     let mut problems = Vec::new();
@@ -51,14 +52,14 @@ fn settings_change(
     // it would be rescaled (¥1,500,000 → KWD 1,500,000.000) or refused.
     let shown = base
         .current_balance
-        .map(|b| decimal(b, decimals(&base.currency)))
+        .map(|b| decimal_in(b, decimals(&base.currency), style))
         .unwrap_or_default();
     let parsed = if balance.trim() == shown {
         Ok(None)
     } else if balance.trim().is_empty() {
         Ok(Some(None))
     } else {
-        parse_amount(balance, decimals(&code), true).map(|b| Some(Some(b)))
+        parse_amount(balance, decimals(&code), true, style).map(|b| Some(Some(b)))
     };
     match parsed {
         Err(m) => problems.push(("current_balance".to_owned(), m)),
@@ -108,6 +109,7 @@ fn BudgetForm() -> impl IntoView {
     let currency = RwSignal::new(String::new());
     let zone = RwSignal::new(String::new());
     let balance = RwSignal::new(String::new());
+    let style = number_style();
     let error = RwSignal::new(None::<UiError>);
     let local = RwSignal::new(Problems::new());
     let saved = RwSignal::new(false);
@@ -121,7 +123,7 @@ fn BudgetForm() -> impl IntoView {
             zone.set(s.time_zone.clone());
             balance.set(
                 s.current_balance
-                    .map(|b| decimal(b, decimals(&s.currency)))
+                    .map(|b| decimal_in(b, decimals(&s.currency), style))
                     .unwrap_or_default(),
             );
         }
@@ -136,7 +138,9 @@ fn BudgetForm() -> impl IntoView {
             return;
         };
         let checked = currency.with_untracked(|c| {
-            zone.with_untracked(|z| balance.with_untracked(|b| settings_change(&base, c, z, b)))
+            zone.with_untracked(|z| {
+                balance.with_untracked(|b| settings_change(&base, c, z, b, style))
+            })
         });
         error.set(None);
         let change = match checked {
@@ -303,8 +307,9 @@ fn BalanceField(
                 type="text"
                 inputmode="decimal"
                 bind:value=balance
-                aria-describedby="balance-error"
+                aria-describedby="balance-error balance-echo"
             />
+            <AmountEcho id="balance" text=balance currency allow_negative=true />
             <FieldError id="balance" message />
         </span>
     }
@@ -437,6 +442,7 @@ fn ConfirmDelete(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::POINT;
 
     fn stored(currency: &str, balance: Option<Money>) -> Settings {
         Settings {
@@ -449,7 +455,8 @@ mod tests {
     #[test]
     fn an_untouched_balance_is_not_sent_even_when_the_currency_changes() {
         let base = stored("JPY", Some(1_500_000));
-        let change = settings_change(&base, " kwd ", " Asia/Tokyo ", "1500000").unwrap_or_default();
+        let change =
+            settings_change(&base, " kwd ", " Asia/Tokyo ", "1500000", POINT).unwrap_or_default();
         assert_eq!(change.currency.as_deref(), Some("KWD"));
         assert_eq!(change.time_zone.as_deref(), Some("Asia/Tokyo"));
         assert_eq!(change.current_balance, None);
@@ -459,16 +466,39 @@ mod tests {
     #[test]
     fn an_edited_or_cleared_balance_is_sent() {
         let base = stored("USD", Some(100));
-        let edited = settings_change(&base, "USD", "UTC", "500").unwrap_or_default();
+        let edited = settings_change(&base, "USD", "UTC", "500", POINT).unwrap_or_default();
         assert_eq!(edited.current_balance, Some(Some(50_000)));
-        let cleared = settings_change(&base, "USD", "UTC", " ").unwrap_or_default();
+        let cleared = settings_change(&base, "USD", "UTC", " ", POINT).unwrap_or_default();
         assert_eq!(cleared.current_balance, Some(None));
+    }
+
+    #[test]
+    fn a_balance_is_read_in_the_locale_s_marks() {
+        let base = stored("EUR", Some(100));
+        let german = settings_change(&base, "EUR", "UTC", "1.234,50", crate::format::COMMA)
+            .unwrap_or_default();
+        assert_eq!(german.current_balance, Some(Some(123_450)));
+        // "12,34" in en-US is refused, not saved as 1,234.00.
+        let problems = settings_change(&base, "EUR", "UTC", "12,34", POINT)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(
+            problems,
+            [(
+                "current_balance".to_owned(),
+                "unclear: write 12.34, or 1,234 for the whole number".to_owned()
+            )]
+        );
+        // The stored balance shown in de-DE's marks is "untouched", not a change.
+        let shown =
+            settings_change(&base, "EUR", "UTC", "1,00", crate::format::COMMA).unwrap_or_default();
+        assert_eq!(shown.current_balance, None);
     }
 
     #[test]
     fn problems_are_named_by_field() {
         let base = stored("USD", None);
-        let problems = settings_change(&base, "XYZ", "UTC", "abc")
+        let problems = settings_change(&base, "XYZ", "UTC", "abc", POINT)
             .err()
             .unwrap_or_default();
         let fields: Vec<_> = problems.iter().map(|(f, _)| f.as_str()).collect();

@@ -21,7 +21,7 @@ use crate::app::NotFound;
 use crate::format::{self, date_near, relative_day};
 use crate::optimistic::{self, Undo};
 use crate::todo::{self, EditOutcome, Filter, Sort};
-use crate::ui::{Ctx, FormError, Loading, ctx, refocus};
+use crate::ui::{Ctx, FieldError, FormError, Loading, ctx, date_problem, refocus};
 
 /// Most pages of tasks the list follows (100 each).
 const MAX_PAGES: usize = 20;
@@ -97,12 +97,15 @@ fn TaskPage() -> impl IntoView {
         })
     });
     let any = Memo::new(move |_| tasks.with(|t| !t.is_empty()));
+    let trash = Trash(RwSignal::new(None));
+    provide_context(trash);
 
     view! {
         <section class="page todoapp" aria-labelledby="tasks-title">
             <h1 id="tasks-title">"Tasks"</h1>
             <Toolbar listing />
             <NewTask tasks />
+            <UndoDelete tasks trash />
             <FormError error />
             <Show when=move || loaded.get() fallback=|| view! { <Loading what="tasks" /> }>
                 <Show
@@ -117,6 +120,81 @@ fn TaskPage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The last task deleted from its row, which "Undo" adds back. The server deletes a task at once (a delayed delete
+/// would be lost with a closed tab), so Undo creates it again: same title, notes, due date and priority, done if
+/// it was done (a new id and creation time).
+#[derive(Clone, Copy)]
+struct Trash(RwSignal<Option<Task>>);
+
+/// "Deleted “Call the bank”. Undo", after a task is deleted from its row.
+#[component]
+fn UndoDelete(tasks: RwSignal<Vec<Task>>, trash: Trash) -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <p class="undo" role="status" hidden=move || trash.0.with(Option::is_none)>
+            {move || {
+                trash.0.with(|t| t.as_ref().map(|t| format!("Deleted “{}”. ", t.title)))
+            }}
+            <button type="button" class="link" on:click=move |_| restore(ctx, tasks, trash)>
+                "Undo"
+            </button>
+        </p>
+    }
+}
+
+/// Adds the task in the trash back: at once under its old id, then the server's new record in its place; if the
+/// server refuses, it goes back in the trash and the alert says why.
+fn restore(ctx: Ctx, tasks: RwSignal<Vec<Task>>, trash: Trash) {
+    let Some(task) = trash.0.try_update(Option::take).flatten() else {
+        return;
+    };
+    // Still listed: the server refused the delete and the row was put back; nothing to add.
+    if tasks.with_untracked(|l| l.iter().any(|t| t.id == task.id)) {
+        return;
+    }
+    let undo = tasks
+        .try_update(|l| optimistic::prepend(l, task.clone()))
+        .unwrap_or(Undo::Nothing);
+    refocus_soon(vec!["#new-task".to_owned()]);
+    spawn_local(async move {
+        let body = CreateTask {
+            title: task.title.clone(),
+            notes: (!task.notes.is_empty()).then(|| task.notes.clone()),
+            due_on: task.due_on,
+            priority: Some(task.priority),
+        };
+        let created = match ctx.api.post::<_, Task>("/api/v1/tasks", &body).await {
+            Ok(created) => created,
+            Err(e) => {
+                tasks.try_update(|l| optimistic::undo(l, undo));
+                trash.0.try_set(Some(task));
+                ctx.fail(&e);
+                return;
+            }
+        };
+        let (new_id, version) = (created.id, created.version);
+        tasks.try_update(|l| optimistic::replace(l, task.id, created));
+        ctx.saved();
+        if task.is_completed() {
+            let done = UpdateTask {
+                completed: Some(true),
+                version: Some(version),
+                ..Default::default()
+            };
+            match ctx
+                .api
+                .patch::<_, Task>(&format!("/api/v1/tasks/{new_id}"), &done)
+                .await
+            {
+                Ok(saved) => {
+                    tasks.try_update(|l| optimistic::upsert(l, saved));
+                }
+                Err(e) => ctx.fail(&e),
+            }
+        }
+    });
 }
 
 /// Every task, page by page; what loaded before an error, and the error.
@@ -207,6 +285,10 @@ fn Toolbar(listing: Listing) -> impl IntoView {
 struct NewDraft {
     title: RwSignal<String>,
     due: RwSignal<String>,
+    /// Why the title cannot be saved (too long), shown under the field.
+    title_error: RwSignal<Option<String>>,
+    /// Why the due date cannot be saved (a date that does not exist, as 02/30/2026).
+    due_error: RwSignal<Option<String>>,
     priority: RwSignal<String>,
     /// Numbers the placeholders' temporary ids.
     counter: StoredValue<u128>,
@@ -219,6 +301,8 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
     let draft = NewDraft {
         title: RwSignal::new(String::new()),
         due: RwSignal::new(String::new()),
+        title_error: RwSignal::new(None),
+        due_error: RwSignal::new(None),
         priority: RwSignal::new("none".to_owned()),
         counter: StoredValue::new(0),
     };
@@ -231,6 +315,8 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                 aria-label="New task"
                 autocomplete="off"
                 bind:value=draft.title
+                on:input=move |_| draft.title_error.set(None)
+                aria-describedby="new-task-error"
                 on:keydown=move |ev| {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
@@ -238,15 +324,23 @@ fn NewTask(tasks: RwSignal<Vec<Task>>) -> impl IntoView {
                     }
                 }
             />
+            <FieldError id="new-task" message=draft.title_error />
             <div class="new-extras">
                 <label for="new-due">"Due"</label>
-                <input id="new-due" type="date" bind:value=draft.due />
+                <input
+                    id="new-due"
+                    type="date"
+                    bind:value=draft.due
+                    on:input=move |_| draft.due_error.set(None)
+                    aria-describedby="new-due-error"
+                />
                 <label for="new-priority">"Priority"</label>
                 <PrioritySelect id="new-priority" value=draft.priority />
                 <button type="button" on:click=move |_| add_task(ctx, tasks, draft)>
                     "Add"
                 </button>
             </div>
+            <FieldError id="new-due" message=draft.due_error />
         </div>
     }
 }
@@ -259,6 +353,21 @@ fn add_task(ctx: Ctx, tasks: RwSignal<Vec<Task>>, draft: NewDraft) {
         draft.title.set(String::new());
         return;
     };
+    // Checked here, so each message shows under its own field rather than in the alert bar: a title over the
+    // limit, and a date the browser holds as invalid (which reads as "", no date, and must not be saved as that).
+    let title_problem = (clean.chars().count() > shared::tasks::TITLE_MAX).then(|| {
+        format!(
+            "Title must be at most {} characters.",
+            shared::tasks::TITLE_MAX
+        )
+    });
+    let due_problem = date_problem("new-due");
+    let refused = title_problem.is_some() || due_problem.is_some();
+    draft.title_error.set(title_problem);
+    draft.due_error.set(due_problem);
+    if refused {
+        return;
+    }
     let due_on = format::parse_date(&draft.due.get_untracked());
     let priority = Priority::parse(&draft.priority.get_untracked()).unwrap_or_default();
     draft.counter.update_value(|n| *n += 1);
@@ -503,7 +612,7 @@ fn remove(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid) {
 }
 
 fn rollback(ctx: &Ctx, tasks: RwSignal<Vec<Task>>, undo: Undo<Task>, error: &UiError) {
-    tasks.update(|l| optimistic::undo(l, undo));
+    tasks.try_update(|l| optimistic::undo(l, undo));
     ctx.fail(error);
 }
 
@@ -656,7 +765,14 @@ fn TaskView(row: Row, shown: Shown, done: Memo<bool>) -> impl IntoView {
         priority,
         notes,
     } = shown;
+    let trash = use_context::<Trash>();
     let delete = move |_| {
+        if let Some(trash) = trash {
+            let task = row
+                .tasks
+                .with_untracked(|l| l.iter().find(|t| t.id == row.id).cloned());
+            trash.0.set(task);
+        }
         remove(row.ctx, row.tasks, row.id);
         refocus_soon(vec!["#new-task".to_owned()]);
     };
@@ -759,6 +875,7 @@ fn EditField(row: Row) -> impl IntoView {
 struct DetailsDraft {
     notes: RwSignal<String>,
     due: RwSignal<String>,
+    due_error: RwSignal<Option<String>>,
     priority: RwSignal<String>,
 }
 
@@ -769,6 +886,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
     let draft = DetailsDraft {
         notes: RwSignal::new(task.notes.clone()),
         due: RwSignal::new(task.due_on.map(|d| d.to_string()).unwrap_or_default()),
+        due_error: RwSignal::new(None),
         priority: RwSignal::new(task.priority.as_str().to_owned()),
     };
     let id = task.id;
@@ -777,6 +895,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
         format!("d-{id}-due"),
         format!("d-{id}-priority"),
     );
+    let due_id_submit = due_id.clone();
     // Closing gives focus back to the task's Details button.
     let close = move || {
         open.set(false);
@@ -784,7 +903,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if save_details(ctx, tasks, id, draft) {
+        if save_details(ctx, tasks, id, draft, &due_id_submit) {
             close();
         }
     };
@@ -794,6 +913,7 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
     view! {
         <form
             class="details"
+            novalidate=true
             on:submit=submit
             on:keydown=move |ev| {
                 if ev.key() == "Escape" {
@@ -811,7 +931,14 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
             <div class="row-fields">
                 <span>
                     <label for=due_id.clone()>"Due"</label>
-                    <input id=due_id type="date" bind:value=draft.due />
+                    <input
+                        id=due_id.clone()
+                        type="date"
+                        bind:value=draft.due
+                        on:input=move |_| draft.due_error.set(None)
+                        aria-describedby=format!("{due_id}-error")
+                    />
+                    <FieldError id=due_id message=draft.due_error />
                 </span>
                 <span>
                     <label for=priority_id.clone()>"Priority"</label>
@@ -833,7 +960,20 @@ fn DetailsForm(task: Task, tasks: RwSignal<Vec<Task>>, open: RwSignal<bool>) -> 
 
 /// Saves the details onto the task as it is now (it may have been ticked or renamed since the form opened).
 /// Returns whether the form should close: not when the notes are too long (the alert says why).
-fn save_details(ctx: Ctx, tasks: RwSignal<Vec<Task>>, id: Uuid, draft: DetailsDraft) -> bool {
+fn save_details(
+    ctx: Ctx,
+    tasks: RwSignal<Vec<Task>>,
+    id: Uuid,
+    draft: DetailsDraft,
+    due_id: &str,
+) -> bool {
+    // A date the browser holds as invalid reads as "" (no date): refuse it next to the field instead.
+    let problem = date_problem(due_id);
+    let refused = problem.is_some();
+    draft.due_error.set(problem);
+    if refused {
+        return false;
+    }
     let due_on = format::parse_date(&draft.due.get_untracked());
     let priority = Priority::parse(&draft.priority.get_untracked()).unwrap_or_default();
     let notes = draft.notes.get_untracked();
