@@ -79,7 +79,8 @@ pub const POINT: NumberStyle = NumberStyle {
     group: ',',
 };
 
-/// `1.234,50` (de-DE).
+/// `1.234,50` (de-DE); the browser's own style comes from `ui::number_style`.
+#[cfg(test)]
 pub const COMMA: NumberStyle = NumberStyle {
     decimal: ',',
     group: '.',
