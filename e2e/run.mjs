@@ -115,6 +115,11 @@ try {
     await page.getByRole('button', { name: 'Create account' }).click();
     await setAside.waitFor();
     assert.equal(await setAside.getAttribute('data-amount'), '0');
+    // No pay schedule yet: no invented deadline, and what to add instead of a safe-to-spend number.
+    const hero = page.locator('.hero');
+    await hero.getByText('Add a pay schedule on the Pay page').waitFor();
+    assert.equal(await hero.locator('time').count(), 0, 'no "before <date>" without a payday');
+    assert.match(await page.getByTestId('safe-to-spend').innerText(), /Add a pay schedule/);
     await page.getByText('Start here').waitFor();
     await shot('home-empty');
   });
@@ -546,6 +551,12 @@ try {
     await shot('settings');
     await nav('Before payday').click();
     await page.getByTestId('lowest-point').waitFor();
+    // Safe to spend until payday: the API's number, shown with its parts.
+    const safe = (await summary()).safe_to_spend;
+    assert.equal(typeof safe.amount, 'number');
+    const safeLine = page.getByTestId('safe-to-spend');
+    await eventually(async () => assert.equal(Number(await safeLine.getAttribute('data-amount')), safe.amount));
+    assert.match(await safeLine.innerText(), /^Safe to spend until .+ still due .+ put aside/);
     await shot('home-projection');
   });
 

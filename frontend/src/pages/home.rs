@@ -8,7 +8,9 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::budget::{BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus};
+use shared::budget::{
+    BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, SafeToSpendMissing,
+};
 use shared::tasks::{Priority, Task, UpdateTask};
 use shared::{Money, Page};
 use uuid::Uuid;
@@ -316,9 +318,16 @@ fn Hero(summary: BudgetSummary) -> impl IntoView {
         );
         view! { <p class="warning">{text}</p> }
     });
-    let before = until(&summary).map(|day| {
+    // Only a real payday is a deadline: without a pay schedule there is none to invent.
+    let before = summary.next_payday.map(|day| {
         view! { " before " <time datetime=day.to_string()>{short_date(day)}</time> }
     });
+    let sub = if summary.next_payday.is_none() {
+        "Add a pay schedule on the Pay page to see what to set aside before payday.".to_owned()
+    } else {
+        sub
+    };
+    let safe = safe_to_spend(&summary);
     view! {
         <div class="hero card" aria-live="polite">
             <p class="hero-line">
@@ -333,9 +342,43 @@ fn Hero(summary: BudgetSummary) -> impl IntoView {
                 {before}
             </p>
             <p class="hero-sub">{sub}</p>
+            {safe}
             {balance_line}
             {warning}
         </div>
+    }
+}
+
+/// "Safe to spend until payday": the balance now less the bills still due before payday and this paycheck's share
+/// of the reserves, with its parts; without a balance or a pay schedule, what to add instead of a number.
+fn safe_to_spend(summary: &BudgetSummary) -> impl IntoView + use<> {
+    let currency = &summary.currency;
+    let safe = &summary.safe_to_spend;
+    let (amount, text) = match (safe.amount, safe.balance_now, safe.until) {
+        (Some(amount), Some(now), Some(until)) => (
+            amount.to_string(),
+            format!(
+                "Safe to spend until {}: {} ({} − {} still due − {} put aside for later bills).",
+                short_date(until),
+                money(amount, currency),
+                money(now, currency),
+                money(safe.bills_due, currency),
+                money(safe.reserved, currency),
+            ),
+        ),
+        _ if safe.missing.contains(&SafeToSpendMissing::NoPaySchedule) => (
+            String::new(),
+            "Add a pay schedule to see what is safe to spend until payday.".to_owned(),
+        ),
+        _ => (
+            String::new(),
+            "Add your balance in Settings to see what is safe to spend until payday.".to_owned(),
+        ),
+    };
+    view! {
+        <p class="hero-sub" data-testid="safe-to-spend" data-amount=amount>
+            {text}
+        </p>
     }
 }
 
@@ -394,10 +437,15 @@ fn DueCard(dash: Dashboard) -> impl IntoView {
             tasks.with(|tasks| due_rows(bills, tasks))
         })
     });
+    // Without a pay schedule the period's end is no deadline of the user's: no date is invented.
     let title = move || {
-        summary
-            .with(|s| s.as_ref().and_then(until))
-            .map_or_else(String::new, |d| format!("Due before {}", short_date(d)))
+        summary.with(|s| match s.as_ref() {
+            Some(s) if s.next_payday.is_some() => {
+                until(s).map_or_else(String::new, |d| format!("Due before {}", short_date(d)))
+            }
+            Some(_) => "Due soon".to_owned(),
+            None => String::new(),
+        })
     };
     view! {
         <div class="card">
