@@ -75,6 +75,13 @@ impl TestApp {
         self.client.delete(self.url(path))
     }
 
+    /// The OpenAPI document the server publishes (no session needed).
+    pub async fn openapi(&self) -> Value {
+        let response = self.get("/api/v1/openapi.json").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
     /// `GET path` as `session`, expecting 200; the body as JSON.
     pub async fn get_json(&self, session: &Session, path: &str) -> Value {
         let response = self

@@ -42,14 +42,7 @@ const ROUTES: &[(&str, &str)] = &[
 #[tokio::test]
 async fn openapi_document_lists_every_route() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for (method, path) in ROUTES {
         assert!(
@@ -74,14 +67,7 @@ async fn openapi_document_lists_every_route() {
 #[tokio::test]
 async fn every_documented_route_is_served() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     for (path, operations) in doc["paths"].as_object().unwrap() {
         let concrete = path
             .replace("{id}", &uuid::Uuid::new_v4().to_string())
@@ -127,14 +113,7 @@ async fn every_schema_reference_resolves() {
         }
     }
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let mut found = Vec::new();
     refs(&doc, &mut found);
     assert!(!found.is_empty());
@@ -153,14 +132,7 @@ async fn every_schema_reference_resolves() {
 #[tokio::test]
 async fn the_balance_and_safe_to_spend_are_documented() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let schemas = &doc["components"]["schemas"];
     for (schema, property) in [
         ("BudgetSummary", "balance"),
@@ -185,14 +157,7 @@ async fn the_balance_and_safe_to_spend_are_documented() {
 #[tokio::test]
 async fn schemas_describe_every_n_recurrences_and_holiday_calendars() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/api/v1/openapi.json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.openapi().await;
     let schemas = &doc["components"]["schemas"];
     let recurrence = schemas["Recurrence"].to_string();
     for kind in ["\"every_n_months\"", "\"every_n_weeks\"", "\"every\""] {
