@@ -835,7 +835,7 @@ async fn summary_says_safe_to_spend_with_its_parts_or_what_is_missing() {
     assert_eq!(
         empty["safe_to_spend"],
         json!({"amount": null, "missing": ["no_balance", "no_pay_schedule"], "until": null,
-               "balance_now": null, "bills_due": 0, "reserved": 0})
+               "balance_now": null, "bills_due": 0, "reserved": 0, "pay_today": 0, "paid_ahead": 0})
     );
     assert!(empty.get("balance").is_none());
 
@@ -845,7 +845,32 @@ async fn summary_says_safe_to_spend_with_its_parts_or_what_is_missing() {
     assert_eq!(
         summary["safe_to_spend"],
         json!({"amount": 11428, "missing": [], "until": "2025-11-28",
-               "balance_now": 50000, "bills_due": 30000, "reserved": 8572})
+               "balance_now": 50000, "bills_due": 30000, "reserved": 8572, "pay_today": 0,
+               "paid_ahead": 0})
+    );
+    // Ticking the Loan paid ahead of Nov 25 does not make its $300 free to spend: it is still in the balance.
+    let loan = &summary["periods"][0]["bills"][0];
+    let marked = app
+        .put(&format!(
+            "/api/v1/bills/{}/occurrences/2025-11-25",
+            loan["bill_id"].as_str().unwrap()
+        ))
+        .bearer_auth(&session.token)
+        .json(&json!({"status": "paid"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(marked.status(), StatusCode::OK);
+    let ticked = app
+        .get_json(&session, "/api/v1/budget/summary?as_of=2025-11-20")
+        .await;
+    assert_eq!(
+        (
+            &ticked["safe_to_spend"]["bills_due"],
+            &ticked["safe_to_spend"]["paid_ahead"],
+            &ticked["safe_to_spend"]["amount"]
+        ),
+        (&json!(0), &json!(30000), &json!(11428))
     );
     // The balance was entered today, after this as_of: it reads as the balance on as_of.
     assert_eq!(

@@ -125,7 +125,8 @@ pub struct PaidBill {
     pub amount: Money,
 }
 
-/// Safe to spend until the next payday: `balance_now − bills_due − reserved`, which may be negative.
+/// Safe to spend until the next payday: `balance_now + pay_today − bills_due − paid_ahead − reserved`, which may be
+/// negative. It is what the projection says is left the day before payday, less the reserve share.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SafeToSpend {
@@ -144,6 +145,14 @@ pub struct SafeToSpend {
     /// This paycheck's share of the reserves: the `per_paycheck` of every reserve due on or after `until`
     /// (a reserve due sooner is already in `bills_due`). 0 without a payday.
     pub reserved: Money,
+    /// Pay dated `as_of` itself: the balance is the start of the day, so today's paycheck is still to come (the
+    /// projection adds it too). 0 when today is not a payday.
+    #[serde(default)]
+    pub pay_today: Money,
+    /// Bills due after `as_of` and before `until` that are already ticked paid: not in `balance_now` yet, they
+    /// leave it on their due date (docs/budget.md rule 12), so they are not free to spend either.
+    #[serde(default)]
+    pub paid_ahead: Money,
 }
 
 /// Why safe-to-spend has no number; the UI words it ("Add your balance to see…").
@@ -340,7 +349,8 @@ pub fn summarize(input: &SummaryInput) -> BudgetSummary {
     let safe_to_spend = safe_to_spend(
         balance.as_ref().map(|b| b.now),
         next_payday,
-        periods[0].committed,
+        &periods[0],
+        as_of,
         &reserves,
     );
 
@@ -402,12 +412,13 @@ fn balance_now(input: &SummaryInput, marks: &Marks, stated: Money) -> BalanceNow
     }
 }
 
-/// Safe to spend until `next_payday`: the balance now, less what is due before it, less this paycheck's share of
-/// the reserves due later.
+/// Safe to spend until `next_payday`: the balance now and today's pay, less what leaves before payday (bills still
+/// due and bills ticked paid ahead), less this paycheck's share of the reserves due later.
 fn safe_to_spend(
     balance_now: Option<Money>,
     next_payday: Option<NaiveDate>,
-    committed_now: Money,
+    current: &Period,
+    as_of: NaiveDate,
     reserves: &[Reserve],
 ) -> SafeToSpend {
     let mut missing = Vec::new();
@@ -421,21 +432,40 @@ fn safe_to_spend(
             missing,
             until: None,
             balance_now,
-            bills_due: 0,
-            reserved: 0,
+            ..SafeToSpend::default()
         };
     };
     let reserved = reserves
         .iter()
         .filter(|r| r.due_on >= until)
         .fold(0, |sum: Money, r| sum.saturating_add(r.per_paycheck));
+    let pay_today = current
+        .paychecks
+        .iter()
+        .filter(|pay| pay.date == as_of)
+        .fold(0, |sum: Money, pay| sum.saturating_add(pay.amount));
+    let paid_ahead = current
+        .bills
+        .iter()
+        .filter(|bill| bill.status == OccurrenceStatus::Paid && bill.due_on > as_of)
+        .fold(0, |sum: Money, bill| {
+            sum.saturating_add(bill.amount_paid.unwrap_or(bill.amount))
+        });
+    let bills_due = current.committed;
     SafeToSpend {
-        amount: balance_now.map(|now| now.saturating_sub(committed_now).saturating_sub(reserved)),
+        amount: balance_now.map(|now| {
+            now.saturating_add(pay_today)
+                .saturating_sub(bills_due)
+                .saturating_sub(paid_ahead)
+                .saturating_sub(reserved)
+        }),
         missing,
         until: Some(until),
         balance_now,
-        bills_due: committed_now,
+        bills_due,
         reserved,
+        pay_today,
+        paid_ahead,
     }
 }
 

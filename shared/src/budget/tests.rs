@@ -1290,7 +1290,59 @@ fn safe_to_spend_in_the_worked_example_is_balance_less_bills_due_less_the_reserv
             balance_now: Some(50_000),
             bills_due: 30_000,
             reserved: 8_572,
+            pay_today: 0,
+            paid_ahead: 0,
         }
+    );
+}
+
+#[test]
+fn a_bill_ticked_paid_ahead_of_its_due_date_is_not_safe_to_spend() {
+    // docs/budget.md rule 13: $500 stated today (Nov 20), Loan $300 due Nov 25 before the Nov 28 payday. Ticking it
+    // paid today moves it from "still due" to "paid ahead": it has not left the balance yet (rule 12), so the
+    // amount safe to spend stays the same instead of rising by $300.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let loan = monthly_bill(12, "Loan", 30_000, 25);
+    let before = summary(
+        date(2025, 11, 20),
+        3,
+        std::slice::from_ref(&pay),
+        std::slice::from_ref(&loan),
+        &[],
+        Some(50_000),
+    );
+    let paid = [mark(
+        &loan,
+        date(2025, 11, 25),
+        OccurrenceStatus::Paid,
+        None,
+    )];
+
+    let after = summary(date(2025, 11, 20), 3, &[pay], &[loan], &paid, Some(50_000));
+
+    assert_eq!(before.safe_to_spend.amount, Some(20_000));
+    assert_eq!(
+        (
+            after.safe_to_spend.bills_due,
+            after.safe_to_spend.paid_ahead,
+            after.safe_to_spend.amount
+        ),
+        (0, 30_000, Some(20_000))
+    );
+}
+
+#[test]
+fn on_payday_todays_pay_is_safe_to_spend_because_the_balance_is_the_start_of_the_day() {
+    // Fri Nov 28 is a payday ($2,000); the $100 balance was stated this morning; Rent $500 is due Dec 1.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let rent = monthly_bill(10, "Rent", 50_000, 1);
+
+    let s = summary(date(2025, 11, 28), 3, &[pay], &[rent], &[], Some(10_000));
+
+    let safe = &s.safe_to_spend;
+    assert_eq!(
+        (safe.until, safe.pay_today, safe.bills_due, safe.amount),
+        (Some(date(2025, 12, 12)), 200_000, 50_000, Some(160_000))
     );
 }
 
@@ -1537,8 +1589,14 @@ proptest! {
                     .sum();
                 prop_assert_eq!(safe.bills_due, s.set_aside_now);
                 prop_assert_eq!(safe.reserved, reserved);
-                prop_assert_eq!(safe.amount, Some(now - s.set_aside_now - reserved));
+                prop_assert_eq!(
+                    safe.amount,
+                    Some(now + safe.pay_today - s.set_aside_now - safe.paid_ahead - reserved)
+                );
                 prop_assert!(safe.missing.is_empty());
+                // The same money as the projection: what it says is left the day before payday, less the reserves.
+                let eve = until.pred_opt().unwrap();
+                prop_assert_eq!(safe.amount.map(|a| a + reserved), balance_at(&s, eve));
             }
             (now, payday) => {
                 prop_assert_eq!(safe.amount, None);
