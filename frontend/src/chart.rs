@@ -75,14 +75,15 @@ pub struct Label {
 }
 
 impl Label {
-    /// The box the text is estimated to fill.
+    /// The box the text is estimated to fill: as high as the browser's own text box (ascent and descent, about
+    /// 1.2 em), so the browser test's boxes agree with these.
     pub fn rect(&self) -> Rect {
         let w = self.text.chars().count() as f64 * CHAR_W;
         Rect {
             x: if self.end { self.x - w } else { self.x },
-            y: self.y - 0.8 * FONT,
+            y: self.y - 0.95 * FONT,
             w,
-            h: FONT,
+            h: 1.2 * FONT,
         }
     }
 }
@@ -364,7 +365,7 @@ fn place_lowest(chart: &Chart, x: f64, y: f64, text: String) -> (Label, bool) {
         w: chart.width - chart.plot.x,
         h: chart.plot.y + chart.plot.h,
     };
-    let beside = [y - 8.0, y + 8.0 + 0.8 * FONT]
+    let beside = [y - 8.0, y + 8.0 + 0.95 * FONT]
         .into_iter()
         .flat_map(|baseline| {
             [(x + 8.0, false), (x - 8.0, true)].map(|(at, end)| Label {
@@ -384,7 +385,7 @@ fn place_lowest(chart: &Chart, x: f64, y: f64, text: String) -> (Label, bool) {
     // The band above the plot holds nothing else: the money scale ends at its top.
     let mut above = Label {
         x: 0.0,
-        y: chart.plot.y - PAD - 0.2 * FONT,
+        y: chart.plot.y - PAD - 0.25 * FONT,
         end: false,
         text,
     };

@@ -840,7 +840,7 @@ fn LowestPoint(lowest: chart::Lowest, currency: String) -> impl IntoView {
     let leader = lowest.leader.then(|| {
         let (x, top) = (
             coord(lowest.x),
-            coord(lowest.label.rect().y + chart::FONT + 2.0),
+            coord(lowest.label.rect().y + lowest.label.rect().h + 1.0),
         );
         view! { <line x1=x.clone() x2=x y1=top y2=coord(lowest.y - 5.0) class="leader"></line> }
     });
