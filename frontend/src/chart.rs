@@ -1,6 +1,8 @@
 //! Geometry of the dashboard chart: income vs. committed bars per pay period on a time axis, the projected balance
 //! as a step line with its lowest point, money gridlines on the left and dates below the plot. Pure numbers in, SVG
-//! coordinates and label boxes out — the component only draws.
+//! coordinates and label boxes out ([`layout`]), and the SVG's content as markup ([`markup`]) — the component only
+//! puts it in the page. Markup rather than a `view!` per element: the chart is redrawn whole when the screen's
+//! width changes, and Leptos' view code for it was 6 kB of the compressed wasm; this is a few hundred bytes.
 //!
 //! Readable on a phone: the chart's width in SVG units follows the screen ([`width_for`]), so the SVG is drawn at
 //! about one unit per CSS pixel and the labels' [`FONT`] is their size on screen, instead of a 640-unit chart
@@ -390,8 +392,106 @@ fn place_lowest(chart: &Chart, x: f64, y: f64, text: String) -> (Label, bool) {
         text,
     };
     let w = above.rect().w;
-    above.x = (x - w / 2.0).clamp(chart.plot.x, (chart.width - SIDE - w).max(chart.plot.x));
+    // `max(min(..))` rather than `clamp`: clamp's panic message formats floats, 11 kB of wasm (see `coord`).
+    above.x = (x - w / 2.0).min(chart.width - SIDE - w).max(chart.plot.x);
     (above, true)
+}
+
+/// `text` safe inside SVG markup, as element text or a double-quoted attribute.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn text(out: &mut String, label: &Label, class: &str) {
+    let anchor = if label.end { "end" } else { "start" };
+    out.push_str(&format!(
+        r#"<text x="{}" y="{}" text-anchor="{anchor}" class="{class}">{}</text>"#,
+        coord(label.x),
+        coord(label.y),
+        escape(&label.text)
+    ));
+}
+
+fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), class: &str) {
+    out.push_str(&format!(
+        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" class="{class}"></line>"#,
+        coord(x1),
+        coord(y1),
+        coord(x2),
+        coord(y2)
+    ));
+}
+
+/// The SVG's content for `chart`: gridlines with their amounts, the zero line, the bars (each with its amount as a
+/// tooltip, written by `money`), the dates, the balance line, and the lowest point (`data-testid="lowest-point"`)
+/// with its label (and leader line).
+pub fn markup(chart: &Chart, money: &dyn Fn(Money) -> String) -> String {
+    let mut out = String::new();
+    let (left, right) = (chart.plot.x, chart.plot.x + chart.plot.w);
+    for (y, label) in &chart.grid {
+        line(&mut out, (left, *y), (right, *y), "gridline");
+        text(&mut out, label, "tick");
+    }
+    line(
+        &mut out,
+        (left, chart.zero_y),
+        (right, chart.zero_y),
+        "axis",
+    );
+    for bar in &chart.bars {
+        let (class, what) = if bar.income {
+            ("income", "Income")
+        } else {
+            ("committed", "Bills")
+        };
+        out.push_str(&format!(
+            r#"<rect x="{}" y="{}" width="{}" height="{}" class="bar {class}"><title>{what} {}</title></rect>"#,
+            coord(bar.x),
+            coord(bar.y),
+            coord(bar.width),
+            coord(bar.height),
+            escape(&money(bar.amount))
+        ));
+    }
+    for (_, label) in &chart.dates {
+        text(&mut out, label, "tick");
+    }
+    if !chart.balance.is_empty() {
+        out.push_str(&format!(
+            r#"<polyline points="{}" class="balance"></polyline>"#,
+            chart.balance
+        ));
+    }
+    if let Some(low) = &chart.lowest {
+        if low.leader {
+            let r = low.label.rect();
+            line(
+                &mut out,
+                (low.x, r.y + r.h + 1.0),
+                (low.x, low.y - 5.0),
+                "leader",
+            );
+        }
+        out.push_str(&format!(
+            r#"<circle cx="{}" cy="{}" r="5" class="lowest" data-testid="lowest-point"><title>Lowest: {} on {}</title></circle>"#,
+            coord(low.x),
+            coord(low.y),
+            escape(&money(low.balance)),
+            crate::format::short_date(low.date)
+        ));
+        text(&mut out, &low.label, "lowest-label");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -566,6 +666,25 @@ mod tests {
         assert_eq!(nice_step(230_000, 5, 100), 50_000);
         assert_eq!(nice_step(3, 5, 100), 100);
         assert_eq!(nice_step(1_100, 5, 1), 500);
+    }
+
+    #[test]
+    fn the_markup_draws_every_part_and_escapes_text() {
+        let chart = layout(&summary(), WIDTH, 100, &|_| "<€ & co>".to_owned()).unwrap();
+        let svg = markup(&chart, &usd);
+        assert_eq!(svg.matches("<rect ").count(), chart.bars.len());
+        assert_eq!(svg.matches(r#"class="gridline""#).count(), chart.grid.len());
+        assert_eq!(
+            svg.matches(r#"class="tick""#).count(),
+            chart.grid.len() + chart.dates.len()
+        );
+        assert_eq!(svg.matches(r#"data-testid="lowest-point""#).count(), 1);
+        assert!(
+            svg.contains("<title>Lowest: −$100 on Fri 5 Dec</title>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">&lt;€ &amp; co&gt;</text>"), "{svg}");
+        assert!(!svg.contains("<€"));
     }
 
     #[test]

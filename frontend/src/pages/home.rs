@@ -708,7 +708,7 @@ fn Reserves(summary: BudgetSummary) -> impl IntoView {
 
 /// The chart card: income and bills per pay period, the projected balance and its lowest point, with a legend and
 /// the lowest point in words. Laid out again when the screen's width changes, so its labels keep their size on a
-/// phone (see `chart::width_for`); the geometry is `chart::layout`'s, [`ChartSvg`] only draws it.
+/// phone (see `chart::width_for`); the geometry and the SVG's markup are `chart`'s, this only puts them in the page.
 #[component]
 fn PeriodsChart(summary: BudgetSummary) -> impl IntoView {
     let currency = summary.currency.clone();
@@ -720,20 +720,25 @@ fn PeriodsChart(summary: BudgetSummary) -> impl IntoView {
     let screen = RwSignal::new(screen_width());
     let handle = window_event_listener(leptos::ev::resize, move |_| screen.set(screen_width()));
     on_cleanup(move || handle.remove());
-    let width = Memo::new(move |_| chart::width_for(screen.get()));
-    let drawn = move || {
-        let places = decimals(&currency);
-        let unit = 10_i64.pow(u32::from(places));
+    let width = move || chart::width_for(screen.get());
+    let places = decimals(&currency);
+    let unit = 10_i64.pow(u32::from(places));
+    let markup = move || {
         let whole = |m| without_zero_decimals(&money(m, &currency), places);
-        chart::layout(&summary, width.get(), unit, &whole).map(|layout| {
-            let (currency, description) = (currency.clone(), description.clone());
-            view! { <ChartSvg layout currency description /> }
-        })
+        chart::layout(&summary, width(), unit, &whole)
+            .map(|layout| chart::markup(&layout, &|m| money(m, &currency)))
+            .unwrap_or_default()
     };
     view! {
         <div class="card">
             <h2>"Pay periods at a glance"</h2>
-            {drawn}
+            <svg
+                class="chart"
+                viewBox=move || format!("0 0 {} {}", coord(width()), coord(chart::HEIGHT))
+                role="img"
+                aria-label=description
+                inner_html=markup
+            ></svg>
             {words}
             <Legend projected />
         </div>
@@ -747,117 +752,6 @@ fn screen_width() -> f64 {
         .ok()
         .and_then(|w| w.as_f64())
         .unwrap_or(0.0)
-}
-
-/// The chart itself: money gridlines with their amounts, the bars, dates below, the balance line and its lowest
-/// point.
-#[component]
-fn ChartSvg(layout: chart::Chart, currency: String, description: String) -> impl IntoView {
-    let chart::Chart {
-        width,
-        plot,
-        zero_y,
-        grid,
-        bars,
-        dates,
-        balance,
-        lowest,
-    } = layout;
-    let (left, right) = (coord(plot.x), coord(plot.x + plot.w));
-    let grid = grid
-        .into_iter()
-        .map(|(y, label)| {
-            view! {
-                <line x1=left.clone() x2=right.clone() y1=coord(y) y2=coord(y) class="gridline"></line>
-                {chart_text(label, "tick")}
-            }
-        })
-        .collect_view();
-    let bars = bars
-        .into_iter()
-        .map(|bar| view! { <Bar bar currency=currency.clone() /> })
-        .collect_view();
-    let dates = dates
-        .into_iter()
-        .map(|(_, label)| chart_text(label, "tick"))
-        .collect_view();
-    let balance = (!balance.is_empty())
-        .then(|| view! { <polyline points=balance class="balance"></polyline> });
-    let lowest = lowest.map(|lowest| view! { <LowestPoint lowest currency=currency.clone() /> });
-    view! {
-        <svg
-            class="chart"
-            viewBox=format!("0 0 {} {}", coord(width), coord(chart::HEIGHT))
-            role="img"
-            aria-label=description
-        >
-            {grid}
-            <line x1=left x2=right y1=coord(zero_y) y2=coord(zero_y) class="axis"></line>
-            {bars}
-            {dates}
-            {balance}
-            {lowest}
-        </svg>
-    }
-}
-
-/// A chart label where the layout put it.
-fn chart_text(label: chart::Label, class: &'static str) -> impl IntoView + use<> {
-    let anchor = if label.end { "end" } else { "start" };
-    view! {
-        <text x=coord(label.x) y=coord(label.y) text-anchor=anchor class=class>
-            {label.text}
-        </text>
-    }
-}
-
-/// One income or bills bar, with its amount as a tooltip.
-#[component]
-fn Bar(bar: chart::Bar, currency: String) -> impl IntoView {
-    let (class, what) = if bar.income {
-        ("bar income", "Income")
-    } else {
-        ("bar committed", "Bills")
-    };
-    view! {
-        <rect
-            x=coord(bar.x)
-            y=coord(bar.y)
-            width=coord(bar.width)
-            height=coord(bar.height)
-            class=class
-        >
-            <title>{format!("{what} {}", money(bar.amount, &currency))}</title>
-        </rect>
-    }
-}
-
-/// The lowest projected balance: a dot (with a tooltip) and its label, joined by a line when the label had to go
-/// above the plot.
-#[component]
-fn LowestPoint(lowest: chart::Lowest, currency: String) -> impl IntoView {
-    let amount = money(lowest.balance, &currency);
-    let leader = lowest.leader.then(|| {
-        let (x, top) = (
-            coord(lowest.x),
-            coord(lowest.label.rect().y + lowest.label.rect().h + 1.0),
-        );
-        view! { <line x1=x.clone() x2=x y1=top y2=coord(lowest.y - 5.0) class="leader"></line> }
-    });
-    let label = chart_text(lowest.label, "lowest-label");
-    view! {
-        {leader}
-        <circle
-            cx=coord(lowest.x)
-            cy=coord(lowest.y)
-            r="5"
-            class="lowest"
-            data-testid="lowest-point"
-        >
-            <title>{format!("Lowest: {amount} on {}", short_date(lowest.date))}</title>
-        </circle>
-        {label}
-    }
 }
 
 /// The chart's key; the balance line's only when there is one.
