@@ -132,6 +132,27 @@ fn with_balance_date(
     }
 }
 
+/// What the budget form asks to save — its fields (currency, time zone, balance, balance date) as typed, and the
+/// browser's view of the date field — or what is wrong, by field.
+fn read_form(
+    base: &Settings,
+    [currency, zone, balance, balance_on]: [RwSignal<String>; 4],
+    style: NumberStyle,
+) -> Result<UpdateSettings, Problems> {
+    let zone = zone.get_untracked();
+    let checked = settings_change(
+        base,
+        &currency.get_untracked(),
+        &zone,
+        &balance.get_untracked(),
+        style,
+    );
+    // "Today" where the server will reckon it: in the time zone being saved.
+    let today = today_in(Some(zone.trim()));
+    let date = date_problem("balance-on").map_or_else(|| Ok(balance_on.get_untracked()), Err);
+    with_balance_date(checked, base, date.as_deref().map_err(Clone::clone), today)
+}
+
 /// Saves `change` into the app's settings. On a conflict (changed elsewhere meanwhile) the stored settings are
 /// reloaded first, so the form shows what is saved now when the error says why.
 async fn save(ctx: Ctx, change: &UpdateSettings) -> Result<(), UiError> {
@@ -193,16 +214,7 @@ fn BudgetForm() -> impl IntoView {
         let Some(base) = current.get_untracked() else {
             return;
         };
-        let checked = currency.with_untracked(|c| {
-            zone.with_untracked(|z| {
-                balance.with_untracked(|b| settings_change(&base, c, z, b, style))
-            })
-        });
-        // "Today" where the server will reckon it: in the time zone being saved.
-        let today = zone.with_untracked(|z| today_in(Some(z.trim())));
-        let date = date_problem("balance-on").map_or_else(|| Ok(balance_on.get_untracked()), Err);
-        let checked =
-            with_balance_date(checked, &base, date.as_deref().map_err(Clone::clone), today);
+        let checked = read_form(&base, [currency, zone, balance, balance_on], style);
         error.set(None);
         let change = match checked {
             Ok(change) => {
