@@ -560,6 +560,180 @@ try {
     await shot('home-projection');
   });
 
+  // "$820.00" and "Fri 4 Dec" (with the year when it is not `asOf`'s) as the dashboard writes them.
+  const usd = (n) => page.evaluate((n) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(n / 100), n);
+  const shortDay = (isoDay, asOf) => {
+    const d = new Date(`${isoDay}T00:00:00Z`);
+    const part = (o) => d.toLocaleDateString('en-US', { ...o, timeZone: 'UTC' });
+    const year = isoDay.slice(0, 4) === asOf.slice(0, 4) ? '' : ` ${isoDay.slice(0, 4)}`;
+    return `${part({ weekday: 'short' })} ${d.getUTCDate()} ${part({ month: 'short' })}${year}`;
+  };
+
+  await step('settings: the balance is dated — 02/30/2026 and a later day refused next to the field, empty saves today; the dashboard says "Balance … − Credit card … paid = …" as the API does', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const settings = () => api('/api/v1/settings', { headers });
+    // Due today: ticked paid below, it left the account after a balance dated before today (docs/budget.md rule 10).
+    await api('/api/v1/bills', { method: 'POST', headers, body: JSON.stringify({ name: 'Credit card', amount: 4500, recurrence: { kind: 'once', date: inDays(0) } }) });
+    await nav('Settings').click();
+    const date = page.getByLabel('Balance as of');
+    const save = page.getByRole('button', { name: 'Save settings' });
+    const error = page.locator('#balance-on-error');
+    // The balance saved in the step before had no date: the server dated it today, and the field shows that.
+    assert.equal((await settings()).balance_on, inDays(0));
+    await eventually(async () => assert.equal(await date.inputValue(), inDays(0)));
+    const version = (await settings()).version;
+    await date.fill('');
+    await date.pressSequentially('02302026');
+    await save.click();
+    await error.filter({ hasText: 'Enter a real date, like 12/31/2026' }).waitFor();
+    assert.equal(await date.getAttribute('aria-describedby'), 'balance-on-error balance-on-hint');
+    await date.fill(inDays(1));
+    await save.click();
+    await error.filter({ hasText: /^must not be after today/ }).waitFor();
+    assert.equal((await settings()).version, version, 'a refused date saves nothing');
+    // A past day is saved, and shown again after a reload.
+    await date.fill(inDays(-3));
+    await save.click();
+    await eventually(async () => assert.equal((await settings()).balance_on, inDays(-3)));
+    await error.waitFor({ state: 'hidden' });
+    await page.reload();
+    await eventually(async () => assert.equal(await date.inputValue(), inDays(-3)));
+    // Emptied: today, as the hint says.
+    await date.fill('');
+    await save.click();
+    await eventually(async () => assert.equal((await settings()).balance_on, inDays(0)));
+    await eventually(async () => assert.equal(await date.inputValue(), inDays(0)));
+    await date.fill(inDays(-3));
+    await save.click();
+    await eventually(async () => assert.equal((await settings()).balance_on, inDays(-3)));
+    await shot('settings-balance-date');
+
+    await nav('Before payday').click();
+    const line = page.getByTestId('balance-now');
+    const said = async (b, asOf) => `Balance: ${await usd(b.stated)} on ${shortDay(b.stated_on, asOf)}`
+      + (await Promise.all(b.paid_since.map(async (p) => ` − ${p.name} ${await usd(p.amount)} paid`))).join('')
+      + (b.paid_since.length ? ` = ${await usd(b.now)}` : '');
+    const before = await summary();
+    assert.equal(before.balance.stated_on, inDays(-3));
+    assert.deepEqual(before.balance.paid_since, []);
+    await eventually(async () => assert.equal(await line.innerText(), await said(before.balance, before.as_of)));
+    assert.equal(Number(await line.getAttribute('data-amount')), before.balance.now);
+    // Ticked paid: it comes off the dated balance, in words.
+    await page.getByRole('checkbox', { name: 'Credit card paid' }).check();
+    await eventually(async () => assert.deepEqual((await summary()).balance.paid_since.map((p) => p.name), ['Credit card']));
+    const after = await summary();
+    assert.equal(after.balance.now, after.balance.stated - 4500);
+    await eventually(async () => assert.equal(Number(await line.getAttribute('data-amount')), after.balance.now));
+    assert.equal(await line.innerText(), await said(after.balance, after.as_of));
+    assert.match(await line.innerText(), / − Credit card \$45\.00 paid = /);
+  });
+
+  await step('the chart reads without help: money gridlines with $0, labels clear of the bars and each other, ≥ 11 px at 390 px, the lowest point in words as the API says (1280 and 390 px, light and dark)', async () => {
+    const s = await summary();
+    const low = s.lowest_balance;
+    const when = low.date === s.as_of ? 'today' : `on ${shortDay(low.date, s.as_of)}`;
+    const words = page.getByTestId('lowest-words');
+    await eventually(async () => assert.ok((await words.innerText()).startsWith(`Lowest point: ${await usd(low.balance)} ${when}`), await words.innerText()));
+    assert.ok(await words.isVisible());
+    // What the browser drew: every label's box and every bar's, in screen px.
+    const drawn = () => page.evaluate(() => {
+      const svg = document.querySelector('svg.chart');
+      const box = (e) => { const r = e.getBoundingClientRect(); return { x: r.x, y: r.y, w: r.width, h: r.height }; };
+      const scale = svg.getScreenCTM().a;
+      return {
+        labels: [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale, ...box(t) })),
+        bars: [...svg.querySelectorAll('rect.bar')].map(box).filter((r) => r.h > 0.5),
+        ticks: [...svg.querySelectorAll('text.tick')].map((t) => t.textContent),
+      };
+    });
+    // Sharing more than a pixel each way (anti-aliased edges may touch).
+    const overlap = (a, b) => Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 1 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 1;
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [size, width] of [['desktop', 1280], ['phone', 390]]) {
+        await page.setViewportSize({ width, height: 900 });
+        await eventually(async () => {
+          const { labels, bars, ticks } = await drawn();
+          assert.ok(ticks.includes('$0'), `gridlines ${ticks}`);
+          assert.ok(ticks.filter((t) => t.startsWith('$')).length >= 3, `gridlines ${ticks}`);
+          assert.ok(labels.some((l) => l.text.startsWith('Lowest ')), 'the lowest point is labelled');
+          for (const [i, a] of labels.entries()) {
+            assert.ok(a.px >= 11, `${a.text} is ${a.px.toFixed(1)} px at ${width} px`);
+            for (const b of labels.slice(i + 1)) assert.ok(!overlap(a, b), `${a.text} overlaps ${b.text} at ${width} px`);
+            for (const bar of bars) assert.ok(!overlap(a, bar), `${a.text} overlaps a bar at ${width} px`);
+          }
+        });
+        await shot(`home-balance-chart-${scheme}-${size}`);
+        await page.locator('.card').filter({ has: page.locator('svg.chart') }).screenshot({ path: join(SHOTS, `chart-${scheme}-${size}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
+  await step('de-DE: amounts typed the German way — "12,34" saves 1234 and "1.234,50" saves 123450 (bill and balance), echoed before saving (a new account)', async () => {
+    // A second browser as a German user would have it; its own account, so the numbers of this story stay put.
+    const de = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'de-DE', timezoneId: 'UTC' });
+    de.setDefaultTimeout(STEP_TIMEOUT);
+    const p = await de.newPage();
+    p.on('pageerror', (e) => problems.push(`de-DE page error: ${e.message}`));
+    p.on('console', (m) => { if (m.type() === 'error') problems.push(`de-DE console: ${m.text()}`); });
+    const deEmail = `e2e-de-${Date.now()}@example.com`;
+    const deNav = (name) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+    try {
+      await p.goto(BASE);
+      await p.getByRole('link', { name: 'Create an account' }).click();
+      await p.getByLabel('Name').fill('Erika');
+      await p.getByLabel('Email').fill(deEmail);
+      await p.getByLabel('Password').fill(password);
+      await p.getByRole('button', { name: 'Create account' }).click();
+      await p.getByTestId('set-aside').waitFor();
+      const login = await api('/api/v1/auth/login', { method: 'POST', body: JSON.stringify({ email: deEmail, password }) });
+      const headers = { authorization: `Bearer ${login.access_token}` };
+      const settings = () => api('/api/v1/settings', { headers });
+
+      await deNav('Settings').click();
+      await p.getByLabel('Currency').selectOption('EUR');
+      const balance = p.getByLabel(/Current balance/);
+      const echo = p.locator('#balance-echo');
+      const save = p.getByRole('button', { name: 'Save settings' });
+      // The echo is the browser's own de-DE money (a no-break space before €).
+      await balance.fill('1.234,50');
+      await echo.filter({ hasText: /^= 1\.234,50\s€$/ }).waitFor();
+      await save.click();
+      await eventually(async () => assert.deepEqual(await settings().then((s) => [s.currency, s.current_balance]), ['EUR', 123450]));
+      await balance.fill('12,34');
+      await echo.filter({ hasText: /^= 12,34\s€$/ }).waitFor();
+      await save.click();
+      await eventually(async () => assert.equal((await settings()).current_balance, 1234));
+      // Shown back in the locale's own marks.
+      await p.reload();
+      await eventually(async () => assert.equal(await balance.inputValue(), '12,34'));
+
+      await deNav('Bills').click();
+      const add = async (name, amount, echoed, due) => {
+        const form = p.getByRole('form', { name: 'New bill' });
+        if (!(await form.isVisible())) await p.getByRole('button', { name: 'Add bill' }).first().click();
+        await form.getByLabel('Name').fill(name);
+        await form.getByLabel(/^Amount/).fill(amount);
+        await p.locator('#new-bill-amount-echo').filter({ hasText: echoed }).waitFor();
+        await form.getByLabel('How often').selectOption('once');
+        await form.getByLabel('Due on', { exact: true }).fill(due);
+        await form.getByRole('button', { name: 'Add bill' }).click();
+        await p.getByTestId('bill').filter({ hasText: name }).waitFor();
+      };
+      // The add form opens by itself while there are no bills.
+      await p.getByRole('form', { name: 'New bill' }).waitFor();
+      await add('Miete', '12,34', /^= 12,34\s€$/, inDays(5));
+      await add('Versicherung', '1.234,50', /^= 1\.234,50\s€$/, inDays(6));
+      const bills = await api('/api/v1/bills', { headers });
+      assert.deepEqual(Object.fromEntries(bills.map((b) => [b.name, b.amount])), { Miete: 1234, Versicherung: 123450 });
+      await p.screenshot({ path: join(SHOTS, 'de-DE-bills.png'), fullPage: true });
+    } finally {
+      await de.close();
+    }
+  });
+
   await step('every main screen in light and dark, desktop and phone: screenshots, and axe-core finds no violations', async () => {
     const screens = [
       ['home', 'Before payday', () => setAside.waitFor()],

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::budget::{
-    BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, SafeToSpendMissing,
+    BalanceNow, BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, SafeToSpendMissing,
 };
 use shared::tasks::{Priority, Task, UpdateTask};
 use shared::{Money, Page};
@@ -17,10 +17,10 @@ use uuid::Uuid;
 
 use crate::api::UiError;
 use crate::chart;
-use crate::format::{coord, date_near, day_month, plural, relative_day, short_date};
+use crate::format::{coord, date_near, plural, relative_day, short_date};
 use crate::optimistic;
 use crate::todo::Filter;
-use crate::ui::{Ctx, FormError, Loading, ctx, money};
+use crate::ui::{Ctx, FormError, Loading, ctx, decimals, money};
 
 /// Pay periods fetched: the current one and three more.
 const PERIODS: u32 = 4;
@@ -274,9 +274,7 @@ fn Body(dash: Dashboard) -> impl IntoView {
             summary
                 .get()
                 .filter(|s| s.periods.iter().any(|p| p.income > 0 || !p.bills.is_empty()))
-                .and_then(|summary| {
-                    chart::layout(&summary).map(|layout| view! { <PeriodsChart summary layout /> })
-                })
+                .map(|summary| view! { <PeriodsChart summary /> })
         }}
         {move || summary.get().map(|summary| view! { <Reserves summary /> })}
     }
@@ -328,6 +326,10 @@ fn Hero(summary: BudgetSummary) -> impl IntoView {
         sub
     };
     let safe = safe_to_spend(&summary);
+    let balance_now = summary.balance.as_ref().map(|b| {
+        let text = balance_words(b, summary.as_of, &|m| money(m, &currency));
+        view! { <p class="hero-sub" data-testid="balance-now" data-amount=b.now.to_string()>{text}</p> }
+    });
     view! {
         <div class="hero card" aria-live="polite">
             <p class="hero-line">
@@ -342,6 +344,7 @@ fn Hero(summary: BudgetSummary) -> impl IntoView {
                 {before}
             </p>
             <p class="hero-sub">{sub}</p>
+            {balance_now}
             {safe}
             {balance_line}
             {warning}
@@ -380,6 +383,23 @@ fn safe_to_spend(summary: &BudgetSummary) -> impl IntoView + use<> {
             {text}
         </p>
     }
+}
+
+/// "Balance: $820.00 on Fri 4 Dec − Credit card $45.00 paid = $775.00": the balance as stated, less each bill
+/// ticked paid since (docs/budget.md rule 10); just "Balance: $820.00 on Fri 4 Dec" with none.
+fn balance_words(balance: &BalanceNow, as_of: NaiveDate, fmt: &dyn Fn(Money) -> String) -> String {
+    let mut text = format!(
+        "Balance: {} on {}",
+        fmt(balance.stated),
+        date_near(balance.stated_on, as_of)
+    );
+    for paid in &balance.paid_since {
+        text.push_str(&format!(" − {} {} paid", paid.name, fmt(paid.amount)));
+    }
+    if !balance.paid_since.is_empty() {
+        text.push_str(&format!(" = {}", fmt(balance.now)));
+    }
+    text
 }
 
 /// The first steps for a new user, shown until both are done.
@@ -686,102 +706,52 @@ fn Reserves(summary: BudgetSummary) -> impl IntoView {
     })
 }
 
-/// The chart card: income and bills per pay period, the projected balance and its lowest point, with a legend.
-/// The geometry is `chart::layout`'s; this only draws it.
+/// The chart card: income and bills per pay period, the projected balance and its lowest point, with a legend and
+/// the lowest point in words. Laid out again when the screen's width changes, so its labels keep their size on a
+/// phone (see `chart::width_for`); the geometry and the SVG's markup are `chart`'s, this only puts them in the page.
 #[component]
-fn PeriodsChart(summary: BudgetSummary, layout: chart::Chart) -> impl IntoView {
+fn PeriodsChart(summary: BudgetSummary) -> impl IntoView {
     let currency = summary.currency.clone();
     let description = describe(&summary, &|m| money(m, &currency));
-    let chart::Chart {
-        zero_y,
-        bars,
-        ticks,
-        balance,
-        lowest,
-    } = layout;
-    let bars: Vec<_> = bars
-        .into_iter()
-        .map(|bar| view! { <Bar bar currency=currency.clone() /> })
-        .collect();
-    let ticks: Vec<_> = ticks
-        .into_iter()
-        .map(|(x, d)| {
-            view! {
-                <text x=coord(x + 4.0) y=coord(chart::HEIGHT - 8.0) class="tick">
-                    {day_month(d)}
-                </text>
-            }
-        })
-        .collect();
-    let balance = (!balance.is_empty())
-        .then(|| view! { <polyline points=balance class="balance"></polyline> });
-    let lowest = lowest.map(|(x, y, date, amount)| {
-        view! { <LowestPoint x y date amount currency=currency.clone() /> }
+    let words = lowest_words(&summary, &|m| money(m, &currency)).map(|words| {
+        view! { <p class="lowest-words" data-testid="lowest-words">{words}</p> }
     });
     let projected = !summary.projected_balance.is_empty();
+    let screen = RwSignal::new(screen_width());
+    let handle = window_event_listener(leptos::ev::resize, move |_| screen.set(screen_width()));
+    on_cleanup(move || handle.remove());
+    let width = move || chart::width_for(screen.get());
+    let places = decimals(&currency);
+    let unit = 10_i64.pow(u32::from(places));
+    let markup = move || {
+        let whole = |m| without_zero_decimals(&money(m, &currency), places);
+        chart::layout(&summary, width(), unit, &whole)
+            .map(|layout| chart::markup(&layout, &|m| money(m, &currency)))
+            .unwrap_or_default()
+    };
     view! {
         <div class="card">
             <h2>"Pay periods at a glance"</h2>
             <svg
                 class="chart"
-                viewBox=format!("0 0 {} {}", coord(chart::WIDTH), coord(chart::HEIGHT))
+                viewBox=move || format!("0 0 {} {}", coord(width()), coord(chart::HEIGHT))
                 role="img"
                 aria-label=description
-            >
-                <line
-                    x1="0"
-                    x2=coord(chart::WIDTH)
-                    y1=coord(zero_y)
-                    y2=coord(zero_y)
-                    class="axis"
-                ></line>
-                {bars}
-                {ticks}
-                {balance}
-                {lowest}
-            </svg>
+                inner_html=markup
+            ></svg>
+            {words}
             <Legend projected />
         </div>
     }
 }
 
-/// One income or bills bar, with its amount as a tooltip.
-#[component]
-fn Bar(bar: chart::Bar, currency: String) -> impl IntoView {
-    let (class, what) = if bar.income {
-        ("bar income", "Income")
-    } else {
-        ("bar committed", "Bills")
-    };
-    view! {
-        <rect
-            x=coord(bar.x)
-            y=coord(bar.y)
-            width=coord(bar.width)
-            height=coord(bar.height)
-            class=class
-        >
-            <title>{format!("{what} {}", money(bar.amount, &currency))}</title>
-        </rect>
-    }
-}
-
-/// The lowest projected balance: a dot (with a tooltip) and its label, kept inside the chart.
-#[component]
-fn LowestPoint(x: f64, y: f64, date: NaiveDate, amount: Money, currency: String) -> impl IntoView {
-    let amount = money(amount, &currency);
-    view! {
-        <circle cx=coord(x) cy=coord(y) r="5" class="lowest" data-testid="lowest-point">
-            <title>{format!("Lowest: {amount} on {}", short_date(date))}</title>
-        </circle>
-        <text
-            x=coord((x + 8.0).min(chart::WIDTH - 120.0))
-            y=coord((y - 8.0).max(12.0))
-            class="lowest-label"
-        >
-            {format!("Lowest {amount}")}
-        </text>
-    }
+/// The screen's width in CSS px (0 where the browser cannot say: the chart's widest layout).
+fn screen_width() -> f64 {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// The chart's key; the balance line's only when there is one.
@@ -819,6 +789,210 @@ fn describe(summary: &BudgetSummary, fmt: &dyn Fn(Money) -> String) -> String {
         ));
     }
     format!("Pay periods {}.", parts.join("; "))
+}
+
+/// "Lowest point: $310.00 on Fri 18 Dec, after Rent is paid." — the chart's low point in words, with the bills that
+/// take the balance there (those leaving that day, as the engine projects them: still due, overdue ones on
+/// `as_of`, or paid ahead of their due date). `None` without a projection.
+fn lowest_words(summary: &BudgetSummary, fmt: &dyn Fn(Money) -> String) -> Option<String> {
+    let low = summary.lowest_balance?;
+    let as_of = summary.as_of;
+    let stated_on = summary.balance.as_ref().map_or(as_of, |b| b.stated_on);
+    let names: Vec<&str> = summary
+        .periods
+        .iter()
+        .flat_map(|p| &p.bills)
+        .filter(|b| match b.status {
+            OccurrenceStatus::Due => b.due_on.max(as_of) == low.date,
+            OccurrenceStatus::Paid => {
+                b.due_on > as_of && b.due_on >= stated_on && b.due_on == low.date
+            }
+            _ => false,
+        })
+        .map(|b| b.name.as_str())
+        .collect();
+    let when = if low.date == as_of {
+        "today".to_owned()
+    } else {
+        format!("on {}", date_near(low.date, as_of))
+    };
+    let after = match names.as_slice() {
+        [] => String::new(),
+        [one] => format!(", after {one} is paid"),
+        [a, b] => format!(", after {a} and {b} are paid"),
+        [a, b, rest @ ..] => format!(
+            ", after {a}, {b} and {} are paid",
+            plural(rest.len(), "more bill")
+        ),
+    };
+    let below = if low.balance < 0 {
+        " That is below zero."
+    } else {
+        ""
+    };
+    Some(format!(
+        "Lowest point: {} {when}{after}.{below}",
+        fmt(low.balance)
+    ))
+}
+
+/// `$2,000.00` → `$2,000`, `2.000,00 €` → `2.000 €`: a whole amount without its zero decimals, whichever mark the
+/// locale writes before them (the chart's gridline labels, which are whole amounts).
+fn without_zero_decimals(text: &str, places: u8) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let n = usize::from(places);
+    let found = (1..chars.len()).rev().find(|&i| {
+        matches!(chars[i], '.' | ',' | '٫')
+            && chars[i - 1].is_ascii_digit()
+            && chars
+                .get(i + 1..=i + n)
+                .is_some_and(|z| z.iter().all(|c| *c == '0'))
+            && chars.get(i + n + 1).is_none_or(|c| !c.is_ascii_digit())
+    });
+    match found {
+        Some(i) if n > 0 => chars[..i].iter().chain(&chars[i + n + 1..]).collect(),
+        _ => text.to_owned(),
+    }
+}
+
+/// The dashboard's words for the balance and the chart (rule 10's worked example in docs/budget.md).
+#[cfg(test)]
+mod words_tests {
+    use super::*;
+    use shared::budget::{BalancePoint, PaidBill, Period};
+
+    fn day(m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default()
+    }
+
+    fn usd(m: Money) -> String {
+        crate::format::money_plain(m, "USD", 2)
+    }
+
+    fn paid(name: &str, d: u32, amount: Money) -> PaidBill {
+        PaidBill {
+            bill_id: Uuid::nil(),
+            name: name.to_owned(),
+            due_on: day(12, d),
+            amount,
+        }
+    }
+
+    #[test]
+    fn the_balance_line_reads_as_the_worked_example() {
+        let mut balance = BalanceNow {
+            stated: 82_000,
+            stated_on: day(12, 4),
+            paid_since: vec![paid("Credit card", 5, 4_500)],
+            now: 77_500,
+        };
+        assert_eq!(
+            balance_words(&balance, day(12, 7), &usd),
+            "Balance: $820.00 on Fri 4 Dec − Credit card $45.00 paid = $775.00"
+        );
+        balance.paid_since.push(paid("Phone", 6, 2_000));
+        balance.now = 75_500;
+        assert_eq!(
+            balance_words(&balance, day(12, 7), &usd),
+            "Balance: $820.00 on Fri 4 Dec − Credit card $45.00 paid − Phone $20.00 paid = $755.00"
+        );
+        balance.paid_since.clear();
+        balance.now = 82_000;
+        assert_eq!(
+            balance_words(&balance, day(12, 7), &usd),
+            "Balance: $820.00 on Fri 4 Dec"
+        );
+        // Stated last year: the year is said.
+        balance.stated_on = NaiveDate::from_ymd_opt(2025, 12, 30).unwrap_or_default();
+        assert_eq!(
+            balance_words(&balance, day(1, 2), &usd),
+            "Balance: $820.00 on Tue 30 Dec 2025"
+        );
+    }
+
+    fn due(name: &str, due_on: NaiveDate, status: OccurrenceStatus) -> BillDue {
+        BillDue {
+            bill_id: Uuid::nil(),
+            name: name.to_owned(),
+            due_on,
+            amount: 10_000,
+            status,
+            amount_paid: None,
+            autopay: false,
+            category: None,
+        }
+    }
+
+    fn with_low(bills: Vec<BillDue>, date: NaiveDate, balance: Money) -> BudgetSummary {
+        BudgetSummary {
+            as_of: day(12, 4),
+            currency: "USD".into(),
+            next_payday: Some(day(12, 11)),
+            set_aside_now: 0,
+            periods: vec![Period {
+                start: day(12, 4),
+                end: day(12, 31),
+                income: 0,
+                paychecks: vec![],
+                bills,
+                committed: 0,
+                left_over: 0,
+            }],
+            lowest_balance: Some(BalancePoint { date, balance }),
+            projected_balance: vec![],
+            reserves: vec![],
+            balance: None,
+            safe_to_spend: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_lowest_point_in_words_names_the_bills_that_take_the_balance_there() {
+        use OccurrenceStatus::{Due, Paid, Skipped};
+        let bills = vec![
+            due("Rent", day(12, 18), Due),
+            due("Gym", day(12, 18), Skipped),
+            due("Phone", day(12, 20), Due),
+        ];
+        assert_eq!(
+            lowest_words(&with_low(bills.clone(), day(12, 18), 31_000), &usd).as_deref(),
+            Some("Lowest point: $310.00 on Fri 18 Dec, after Rent is paid.")
+        );
+        // Paid ahead still leaves on its due date (rule 12); an overdue bill leaves today.
+        let mut more = bills;
+        more.push(due("Water", day(12, 18), Paid));
+        more.push(due("Power", day(12, 18), Due));
+        assert_eq!(
+            lowest_words(&with_low(more.clone(), day(12, 18), -500), &usd).as_deref(),
+            Some(
+                "Lowest point: −$5.00 on Fri 18 Dec, after Rent, Water and 1 more bill are paid. \
+                 That is below zero."
+            )
+        );
+        let overdue = vec![due("Card", day(12, 1), Due), due("Rent", day(12, 4), Paid)];
+        assert_eq!(
+            lowest_words(&with_low(overdue, day(12, 4), 100), &usd).as_deref(),
+            Some("Lowest point: $1.00 today, after Card is paid.")
+        );
+        let mut none = with_low(more, day(12, 25), 100);
+        assert_eq!(
+            lowest_words(&none, &usd).as_deref(),
+            Some("Lowest point: $1.00 on Fri 25 Dec.")
+        );
+        none.lowest_balance = None;
+        assert_eq!(lowest_words(&none, &usd), None);
+    }
+
+    #[test]
+    fn gridline_amounts_drop_only_zero_decimals_in_any_locale() {
+        assert_eq!(without_zero_decimals("$2,000.00", 2), "$2,000");
+        assert_eq!(without_zero_decimals("2.000,00 €", 2), "2.000 €");
+        assert_eq!(without_zero_decimals("−$500.00", 2), "−$500");
+        assert_eq!(without_zero_decimals("$0.00", 2), "$0");
+        assert_eq!(without_zero_decimals("1.000,000 KWD", 3), "1.000 KWD");
+        assert_eq!(without_zero_decimals("¥1,000", 0), "¥1,000");
+        assert_eq!(without_zero_decimals("$12.50", 2), "$12.50");
+    }
 }
 
 #[cfg(test)]

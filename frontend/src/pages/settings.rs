@@ -1,6 +1,7 @@
-//! *Settings*: currency, time zone and current balance (PATCH with the record's version), the data export, and
-//! deleting the account (typed confirmation).
+//! *Settings*: currency, time zone and current balance with the day it was that much (PATCH with the record's
+//! version), the data export, and deleting the account (typed confirmation).
 
+use chrono::NaiveDate;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,10 +11,10 @@ use shared::Money;
 use shared::budget::{Settings, UpdateSettings, currency::CURRENCIES};
 
 use crate::api::UiError;
-use crate::format::{NumberStyle, decimal_in, parse_amount};
+use crate::format::{NumberStyle, date_near, decimal_in, parse_amount, parse_date};
 use crate::ui::{
-    AmountEcho, Ctx, FieldError, FormError, Hint, ctx, currency_names, decimals, device_time_zone,
-    download, field_message, money, number_style, refocus, time_zones,
+    AmountEcho, Ctx, FieldError, FormError, Hint, ctx, currency_names, date_problem, decimals,
+    device_time_zone, download, field_message, money, number_style, refocus, time_zones, today_in,
 };
 
 #[component]
@@ -68,7 +69,7 @@ fn settings_change(
                 currency: Some(code),
                 time_zone: Some(zone.trim().to_owned()),
                 current_balance,
-                // Absent: the server dates a changed balance today (and keeps the date of an unchanged one).
+                // Set by `with_balance_date`.
                 balance_on: None,
                 version: Some(base.version),
             });
@@ -76,6 +77,80 @@ fn settings_change(
         Ok(_) => {}
     }
     Err(problems)
+}
+
+/// Adds the balance's date to `checked` (what [`settings_change`] made of the rest of the form). `date` is the date
+/// field's value, or the browser's own complaint about it (`validity.badInput`: 02/30/2026 reads as an empty value);
+/// `today` is the user's today in the time zone being saved, as the server reckons it.
+///
+/// With a balance, the date is always sent: the one typed, or today when the field is empty (the hint says so) —
+/// the field shows the saved date, so an emptied field means "today", not "keep". A date after today is refused
+/// here, as the server would. Without a balance (none, or just cleared) the date is not sent: it needs one.
+fn with_balance_date(
+    checked: Result<UpdateSettings, Problems>,
+    base: &Settings,
+    date: Result<&str, String>,
+    today: NaiveDate,
+) -> Result<UpdateSettings, Problems> {
+    let has_balance = match &checked {
+        Ok(change) => change
+            .current_balance
+            .unwrap_or(base.current_balance)
+            .is_some(),
+        // A balance was typed but is wrong: its date is checked too, so both errors show at once.
+        Err(problems) => {
+            base.current_balance.is_some() || problems.iter().any(|(f, _)| f == "current_balance")
+        }
+    };
+    let on = if has_balance {
+        match date.map(str::trim) {
+            Err(problem) => Err(problem),
+            Ok("") => Ok(Some(today)),
+            Ok(text) => match parse_date(text) {
+                None => Err("Enter a real date".to_owned()),
+                Some(day) if day > today => Err(format!(
+                    "must not be after today ({})",
+                    date_near(today, today)
+                )),
+                Some(day) => Ok(Some(day)),
+            },
+        }
+    } else {
+        Ok(None)
+    };
+    match (checked, on) {
+        (Ok(mut change), Ok(on)) => {
+            change.balance_on = on;
+            Ok(change)
+        }
+        (Ok(_), Err(problem)) => Err(vec![("balance_on".to_owned(), problem)]),
+        (Err(problems), Ok(_)) => Err(problems),
+        (Err(mut problems), Err(problem)) => {
+            problems.push(("balance_on".to_owned(), problem));
+            Err(problems)
+        }
+    }
+}
+
+/// What the budget form asks to save — its fields (currency, time zone, balance, balance date) as typed, and the
+/// browser's view of the date field — or what is wrong, by field.
+fn read_form(
+    base: &Settings,
+    [currency, zone, balance, balance_on]: [RwSignal<String>; 4],
+    style: NumberStyle,
+) -> Result<UpdateSettings, Problems> {
+    let zone = zone.get_untracked();
+    let checked = settings_change(
+        base,
+        &currency.get_untracked(),
+        &zone,
+        &balance.get_untracked(),
+        style,
+    );
+    // "Today" where the server will reckon it: in the time zone being saved.
+    let today = today_in(Some(zone.trim()));
+    let date = date_problem("balance-on").map_or_else(|| Ok(balance_on.get_untracked()), Err);
+    with_balance_date(checked, base, date.as_deref().map_err(Clone::clone), today)
 }
 
 /// Saves `change` into the app's settings. On a conflict (changed elsewhere meanwhile) the stored settings are
@@ -109,6 +184,7 @@ fn BudgetForm() -> impl IntoView {
     let currency = RwSignal::new(String::new());
     let zone = RwSignal::new(String::new());
     let balance = RwSignal::new(String::new());
+    let balance_on = RwSignal::new(String::new());
     let style = number_style();
     let error = RwSignal::new(None::<UiError>);
     let local = RwSignal::new(Problems::new());
@@ -126,6 +202,7 @@ fn BudgetForm() -> impl IntoView {
                     .map(|b| decimal_in(b, decimals(&s.currency), style))
                     .unwrap_or_default(),
             );
+            balance_on.set(s.balance_on.map(|d| d.to_string()).unwrap_or_default());
         }
     };
     untrack(fill);
@@ -137,11 +214,7 @@ fn BudgetForm() -> impl IntoView {
         let Some(base) = current.get_untracked() else {
             return;
         };
-        let checked = currency.with_untracked(|c| {
-            zone.with_untracked(|z| {
-                balance.with_untracked(|b| settings_change(&base, c, z, b, style))
-            })
-        });
+        let checked = read_form(&base, [currency, zone, balance, balance_on], style);
         error.set(None);
         let change = match checked {
             Ok(change) => {
@@ -177,6 +250,7 @@ fn BudgetForm() -> impl IntoView {
                 </span>
                 <TimeZoneField zone message=message("time_zone") />
                 <BalanceField balance currency message=message("current_balance") />
+                <BalanceDateField date=balance_on message=message("balance_on") />
             </div>
             <FormError error />
             <SaveRow busy saved loaded=Signal::derive(move || current.with(Option::is_some)) />
@@ -311,6 +385,29 @@ fn BalanceField(
             />
             <AmountEcho id="balance" text=balance currency allow_negative=true />
             <FieldError id="balance" message />
+        </span>
+    }
+}
+
+/// The day the balance was that much: bills ticked paid from that day on are taken off it on the dashboard. Empty
+/// means today; a later day is refused (see [`with_balance_date`]).
+#[component]
+fn BalanceDateField(date: RwSignal<String>, message: Signal<Option<String>>) -> impl IntoView {
+    let today = ctx().today().to_string();
+    view! {
+        <span>
+            <label for="balance-on">"Balance as of"</label>
+            <input
+                id="balance-on"
+                type="date"
+                max=today
+                bind:value=date
+                aria-describedby="balance-on-error balance-on-hint"
+            />
+            <p class="hint" id="balance-on-hint">
+                "Bills you tick paid from this day on come off the balance. Empty: today."
+            </p>
+            <FieldError id="balance-on" message />
         </span>
     }
 }
@@ -493,6 +590,81 @@ mod tests {
         let shown =
             settings_change(&base, "EUR", "UTC", "1,00", crate::format::COMMA).unwrap_or_default();
         assert_eq!(shown.current_balance, None);
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_balance_is_sent_with_the_date_typed_or_today_when_the_date_is_empty() {
+        let base = stored("USD", None);
+        let typed = settings_change(&base, "USD", "UTC", "820", POINT);
+        let dated =
+            with_balance_date(typed.clone(), &base, Ok("2026-12-01"), day(4)).unwrap_or_default();
+        assert_eq!(
+            (dated.current_balance, dated.balance_on),
+            (Some(Some(82_000)), Some(day(1)))
+        );
+        let today = with_balance_date(typed.clone(), &base, Ok(" "), day(4)).unwrap_or_default();
+        assert_eq!(today.balance_on, Some(day(4)));
+        // Today itself is fine; tomorrow is refused next to the date, as the server would.
+        assert!(with_balance_date(typed.clone(), &base, Ok("2026-12-04"), day(4)).is_ok());
+        assert_eq!(
+            with_balance_date(typed, &base, Ok("2026-12-05"), day(4))
+                .err()
+                .unwrap_or_default(),
+            [(
+                "balance_on".to_owned(),
+                "must not be after today (Fri 4 Dec)".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_date_the_browser_cannot_read_is_refused_never_saved_as_today() {
+        let base = stored("USD", Some(100));
+        let untouched = settings_change(&base, "USD", "UTC", "1.00", POINT);
+        let bad = Err("Enter a real date, like 12/31/2026".to_owned());
+        assert_eq!(
+            with_balance_date(untouched, &base, bad.clone(), day(4))
+                .err()
+                .unwrap_or_default(),
+            [(
+                "balance_on".to_owned(),
+                "Enter a real date, like 12/31/2026".to_owned()
+            )]
+        );
+        // Both mistakes at once are both shown.
+        let wrong = settings_change(&base, "USD", "UTC", "abc", POINT);
+        let fields: Vec<String> = with_balance_date(wrong, &base, bad, day(4))
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, ["current_balance", "balance_on"]);
+    }
+
+    #[test]
+    fn without_a_balance_no_date_is_sent() {
+        let base = stored("USD", Some(100));
+        let cleared = settings_change(&base, "USD", "UTC", "", POINT);
+        let change =
+            with_balance_date(cleared, &base, Ok("2026-12-01"), day(4)).unwrap_or_default();
+        assert_eq!(
+            (change.current_balance, change.balance_on),
+            (Some(None), None)
+        );
+        let none = stored("USD", None);
+        let change = with_balance_date(
+            settings_change(&none, "USD", "UTC", "", POINT),
+            &none,
+            Ok(""),
+            day(4),
+        )
+        .unwrap_or_default();
+        assert_eq!((change.current_balance, change.balance_on), (None, None));
     }
 
     #[test]
