@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::budget::{
-    BalanceNow, BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, SafeToSpendMissing,
+    BalanceNow, BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, SafeToSpend,
+    SafeToSpendMissing,
 };
 use shared::tasks::{Priority, Task, UpdateTask};
 use shared::{Money, Page};
@@ -361,12 +362,10 @@ fn safe_to_spend(summary: &BudgetSummary) -> impl IntoView + use<> {
         (Some(amount), Some(now), Some(until)) => (
             amount.to_string(),
             format!(
-                "Safe to spend until {}: {} ({} − {} still due − {} put aside for later bills).",
+                "Safe to spend until {}: {} ({}).",
                 short_date(until),
                 money(amount, currency),
-                money(now, currency),
-                money(safe.bills_due, currency),
-                money(safe.reserved, currency),
+                safe_parts(safe, now, &|m| money(m, currency)),
             ),
         ),
         _ if safe.missing.contains(&SafeToSpendMissing::NoPaySchedule) => (
@@ -383,6 +382,27 @@ fn safe_to_spend(summary: &BudgetSummary) -> impl IntoView + use<> {
             {text}
         </p>
     }
+}
+
+/// How safe-to-spend is made (docs/budget.md rule 13): "$455.00 − $60.00 still due − $100.00 put aside for later
+/// bills", with today's pay and the bills ticked paid ahead only when there are any.
+fn safe_parts(safe: &SafeToSpend, now: Money, fmt: &dyn Fn(Money) -> String) -> String {
+    let mut text = fmt(now);
+    if safe.pay_today != 0 {
+        text.push_str(&format!(" + {} pay today", fmt(safe.pay_today)));
+    }
+    text.push_str(&format!(" − {} still due", fmt(safe.bills_due)));
+    if safe.paid_ahead != 0 {
+        text.push_str(&format!(
+            " − {} ticked paid, not yet out",
+            fmt(safe.paid_ahead)
+        ));
+    }
+    text.push_str(&format!(
+        " − {} put aside for later bills",
+        fmt(safe.reserved)
+    ));
+    text
 }
 
 /// "Balance: $820.00 on Fri 4 Dec − Credit card $45.00 paid = $775.00": the balance as stated, less each bill
@@ -860,6 +880,31 @@ fn without_zero_decimals(text: &str, places: u8) -> String {
 mod words_tests {
     use super::*;
     use shared::budget::{BalancePoint, PaidBill, Period};
+
+    #[test]
+    fn safe_to_spend_names_todays_pay_and_bills_ticked_paid_ahead_only_when_there_are_any() {
+        let plain = SafeToSpend {
+            amount: Some(29_500),
+            balance_now: Some(45_500),
+            bills_due: 6_000,
+            reserved: 10_000,
+            ..SafeToSpend::default()
+        };
+        assert_eq!(
+            safe_parts(&plain, 45_500, &usd),
+            "$455.00 − $60.00 still due − $100.00 put aside for later bills"
+        );
+        let full = SafeToSpend {
+            pay_today: 200_000,
+            paid_ahead: 4_550,
+            ..plain
+        };
+        assert_eq!(
+            safe_parts(&full, 45_500, &usd),
+            "$455.00 + $2,000.00 pay today − $60.00 still due − $45.50 ticked paid, not yet out − $100.00 put \
+             aside for later bills"
+        );
+    }
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default()
