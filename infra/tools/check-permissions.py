@@ -41,7 +41,7 @@ from render import render  # noqa: E402
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 BASE = {"Version": SHA, "ArtifactBucket": "payday-artifacts-123456789012", "LambdaZipKey": f"lambda/{SHA}.zip",
-        "ImageUri": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday:{SHA}", "CloudFrontPrefixListId": "pl-4fa04526"}
+        "ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday@sha256:" + "0" * 64, "CloudFrontPrefixListId": "pl-4fa04526"}
 VARIANTS = {
     f"{mode}/{stage}": {**BASE, "Stage": stage, "IsServerless": str(mode == "serverless").lower()}
     for mode in ("serverless", "serverful") for stage in ("dev", "prod")
