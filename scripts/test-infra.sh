@@ -106,6 +106,11 @@ planted infra/pipeline.yml 's/xray:PutTraceSegments, //' \
 planted infra/pipeline.yml '/- codedeploy:CreateDeployment$/d' \
   'AWS::Lambda::Alias update handler needs codedeploy:CreateDeployment' \
   infra/tools/check-permissions.py --pipeline PLANTED
+planted infra/application.yml 's/kms:PutKeyPolicy, //' 'AWS::KMS::Key create handler needs kms:PutKeyPolicy' \
+  infra/tools/check-permissions.py --application PLANTED
+planted infra/application.yml 's/kms:TagResource, kms:UntagResource, kms:CreateAlias/kms:TagResource, kms:ScheduleKeyDeletion, kms:CreateAlias/' \
+  "DataKey's policy grants the execution role kms:ScheduleKeyDeletion" \
+  infra/tools/check-permissions.py --application PLANTED
 log "release paths (infra/tools/check-release.py): one build script with the same options in GitHub and CodeBuild, scan and advisory gates before deploy, image by digest, Lambda zip by version and hash"
 "$B/python" infra/tools/check-release.py
 planted .github/workflows/deploy.yml 's|--out "$GITHUB_OUTPUT"|--out "$GITHUB_OUTPUT" --no-scan|' \
@@ -125,7 +130,7 @@ planted .github/workflows/deploy-stage.yml 's/ImageUri="$IMAGE_URI"/ImageUri="$R
   infra/tools/check-release.py --replace .github/workflows/deploy-stage.yml=PLANTED
 planted infra/application.yml '/S3ObjectVersion: !If \[HasZipVersion/d' 'Function.Code has no S3ObjectVersion from LambdaZipVersion' \
   infra/tools/check-release.py --replace infra/application.yml=PLANTED
-log "permission, artifact and release checks each failed on their planted mistakes (17)"
+log "permission, artifact and release checks each failed on their planted mistakes (19)"
 
 log "rendering application.yml per mode (infra/tools/render.py: conditions resolved as CloudFormation would)"
 "$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]}" >"$OUT/application-serverless.json"
