@@ -150,6 +150,24 @@ fi
 planted "$OUT/application-serverless.json" 's|\[\\"AWS/Cognito\\",\\"SignInSuccesses|[\\"Payday\\",\\"SignIns\\"],&|' \
   'which the app never counts in this mode (always 0)' infra/tools/check-dashboard.py PLANTED serverless
 
+log "serverful: the ECS service starts only after every route and gateway endpoint of its subnets (DependsOn)"
+"$B/python" - "$OUT/application-serverful.json" "$OUT/application-serverful-mongodb.json" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    resources = json.load(open(path))["Resources"]
+    private = {r["Properties"]["RouteTableId"]["Ref"] for r in resources.values()
+               if r["Type"] == "AWS::EC2::SubnetRouteTableAssociation" and "Private" in r["Properties"]["SubnetId"]["Ref"]}
+    needed = {n for n, r in resources.items()
+              if (r["Type"] in ("AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation")
+                  and r["Properties"]["RouteTableId"].get("Ref") in private)
+              or (r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Gateway")}
+    for name, svc in resources.items():
+        if svc["Type"] == "AWS::ECS::Service":
+            depends = svc.get("DependsOn", [])
+            missing = sorted(needed - set(depends if isinstance(depends, list) else [depends]))
+            assert not missing, f"{path}: {name} does not DependsOn {missing}: tasks could start before their subnets route out"
+            print(f"{path}: {name} DependsOn all {len(needed)} private routes, route-table associations and gateway endpoints")
+PY
 log "cfn-guard $CFN_GUARD: every rule passes on ${#CHECKED[@]} templates/variants"
 for template in "${CHECKED[@]}"; do
   cfn-guard validate --rules infra/policy/payday.guard --data "$template" --show-summary fail >"$OUT/guard.log" 2>&1 \
