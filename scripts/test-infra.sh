@@ -220,7 +220,7 @@ for bad in 'FROM rust:1.95.0-slim-bookworm AS chef' 'ARG BASE=rust:1.95.0-slim-b
   grep -q FAIL "$OUT/base-images.log" || die "check-base-images failed without saying why on: $bad"
 done
 if ! infra/scripts/check-base-images --offline Dockerfile 2>"$OUT/base-images.log"; then
-  log "NOTE: the Dockerfile's base images are not pinned by digest yet (needs registry access; ci.yml job base-images fails until they are):"
+  log "NOTE: the Dockerfile's base images are not pinned by digest yet (needs registry access; ci.yml job base-images warns with the line to use until they are):"
   sed 's/^/  /' "$OUT/base-images.log" >&2
 fi
 log "compose-spec schema: docker-compose.yml"
