@@ -6,8 +6,10 @@
 //! Changes are not optimistic here: each is sent, then the summary (and the schedules, for "changed from") are
 //! fetched again, so committed, left over and set aside follow the server's numbers. A refused change keeps its
 //! form and typed text, with the reason next to its row.
-
-use std::future::Future;
+//!
+//! Built for size (issue 16's ratchet): lists are closures over `AnyView`s rather than `<For>`, rows read their
+//! numbers from their period's one memo, buttons are hidden rather than swapped, and a row is known by a `Copy`
+//! [`Key`] — each generic instance (a keyed list, a memo type, a `Show`) costs hundreds of bytes of wasm.
 
 use chrono::NaiveDate;
 use leptos::ev::SubmitEvent;
@@ -21,7 +23,7 @@ use shared::budget::{
 use uuid::Uuid;
 
 use super::Dashboard;
-use crate::api::UiError;
+use crate::api::{UiError, to_json};
 use crate::format::{NumberStyle, date_near, parse_amount, plural, short_date};
 use crate::ui::{AmountEcho, FieldError, decimals, money, number_style, refocus};
 
@@ -54,21 +56,28 @@ struct Skipped {
 /// The skipped paydays in `[from, until)`, by date then name. An override on a date the schedule no longer pays
 /// on is left out: it changes nothing (docs/budget.md, "A paycheck that differs").
 fn skipped_in(schedules: &[PaySchedule], from: NaiveDate, until: NaiveDate) -> Vec<Skipped> {
-    let mut found: Vec<Skipped> = schedules
-        .iter()
-        .flat_map(|s| {
-            s.payday_overrides
-                .iter()
-                .filter(move |o| o.status == PaydayStatus::Skipped && s.pays_on(o.date))
-                .map(move |o| Skipped {
-                    schedule_id: s.id,
-                    name: s.name.clone(),
-                    date: o.date,
-                })
-        })
-        .filter(|s| (from..until).contains(&s.date))
-        .collect();
-    found.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.name.cmp(&b.name)));
+    let mut found: Vec<Skipped> = Vec::new();
+    for schedule in schedules {
+        for over in &schedule.payday_overrides {
+            let date = over.date;
+            if over.status == PaydayStatus::Skipped
+                && (from..until).contains(&date)
+                && schedule.pays_on(date)
+            {
+                // A handful at most: an ordered insert, not a sort (whose generic code is kilobytes of wasm).
+                let at = found.partition_point(|s| (s.date, &s.name) <= (date, &schedule.name));
+                let name = schedule.name.clone();
+                found.insert(
+                    at,
+                    Skipped {
+                        schedule_id: schedule.id,
+                        name,
+                        date,
+                    },
+                );
+            }
+        }
+    }
     found
 }
 
@@ -101,6 +110,11 @@ fn mark_label(bill: &BillDue, fmt: &dyn Fn(Money) -> String) -> String {
     }
 }
 
+/// An amount paid as typed: the locale's number, zero or more.
+fn paid_amount(text: &str, places: u8, style: NumberStyle) -> Result<Money, String> {
+    parse_amount(text, places, false, style)
+}
+
 /// A paycheck's new amount as typed: the locale's number, more than zero (a paycheck of nothing is a skipped one).
 fn paycheck_amount(text: &str, places: u8, style: NumberStyle) -> Result<Money, String> {
     match parse_amount(text, places, false, style)? {
@@ -109,41 +123,32 @@ fn paycheck_amount(text: &str, places: u8, style: NumberStyle) -> Result<Money, 
     }
 }
 
-/// One bill occurrence: its element id and its API address.
-#[derive(Clone, Copy, PartialEq)]
-struct Occ {
-    bill_id: Uuid,
-    due_on: NaiveDate,
+/// A row: a bill's occurrence (bill id, due date) or a schedule's payday (schedule id, date). `Copy`, so the one
+/// form open is known without a stored string.
+type Key = (Uuid, NaiveDate);
+
+fn occ_id((bill, due): Key) -> String {
+    format!("occ-{bill}-{due}")
 }
 
-impl Occ {
-    fn key(self) -> String {
-        format!("occ-{}-{}", self.bill_id, self.due_on)
-    }
-
-    fn path(self) -> String {
-        format!("/api/v1/bills/{}/occurrences/{}", self.bill_id, self.due_on)
-    }
+fn pay_id((schedule, date): Key) -> String {
+    format!("pay-{schedule}-{date}")
 }
 
-/// One payday of one schedule.
-#[derive(Clone, Copy, PartialEq)]
-struct Pay {
-    schedule_id: Uuid,
-    date: NaiveDate,
+fn bill_in(period: &Option<Period>, key: Key) -> Option<&BillDue> {
+    period
+        .as_ref()?
+        .bills
+        .iter()
+        .find(|b| (b.bill_id, b.due_on) == key)
 }
 
-impl Pay {
-    fn key(self) -> String {
-        format!("pay-{}-{}", self.schedule_id, self.date)
-    }
-
-    fn path(self) -> String {
-        format!(
-            "/api/v1/pay-schedules/{}/paydays/{}",
-            self.schedule_id, self.date
-        )
-    }
+fn paycheck_in(period: &Option<Period>, key: Key) -> Option<&Paycheck> {
+    period
+        .as_ref()?
+        .paychecks
+        .iter()
+        .find(|c| (c.schedule_id, c.date) == key)
 }
 
 /// A row's request state: busy while a change is sent, the server's refusal after.
@@ -170,8 +175,8 @@ struct Board {
     schedules: RwSignal<Vec<PaySchedule>>,
     /// Starts of the periods opened (kept across reloads: a period is known by its start).
     open: RwSignal<Vec<NaiveDate>>,
-    /// The key of the one inline form open.
-    editing: RwSignal<Option<String>>,
+    /// The row whose form is open (one at a time).
+    editing: RwSignal<Option<Key>>,
 }
 
 impl Board {
@@ -183,29 +188,28 @@ impl Board {
         }
     }
 
-    /// Sends one change. Saved: the schedules and summary are fetched again, the form closes and focus goes to
-    /// `focus` (the row's buttons were rebuilt). Refused: the reason is shown at the row, the form keeps its text;
-    /// a 404/409 reloads what is saved.
-    fn send(
-        self,
-        row: RowState,
-        focus: String,
-        request: impl Future<Output = Result<(), UiError>> + 'static,
-    ) {
+    /// Sends one change (`body` `None`: a DELETE). Saved: the schedules and summary are fetched again, the form
+    /// closes and focus goes to `focus` (the row's buttons changed). Refused: the reason is shown at the row and
+    /// the form keeps its text; a 404/409 reloads what is saved.
+    fn send(self, row: RowState, path: String, body: Option<String>, focus: String) {
         row.busy.set(true);
         row.error.set(None);
+        let api = self.dash.ctx.api;
         spawn_local(async move {
-            let result = request.await;
+            let method = if body.is_some() { "PUT" } else { "DELETE" };
+            let result = api.raw(method, &path, body).await;
             row.busy.set(false);
-            let reload = match &result {
-                Ok(()) => true,
-                Err(e) => matches!(e.status(), Some(404 | 409)),
+            let reload = match result {
+                Ok(_) => {
+                    self.dash.ctx.saved();
+                    true
+                }
+                Err(e) => {
+                    let stale = matches!(e.status(), Some(404 | 409));
+                    row.error.set(Some(e));
+                    stale
+                }
             };
-            if let Err(e) = result {
-                row.error.set(Some(e));
-            } else {
-                self.dash.ctx.saved();
-            }
             if reload {
                 self.load_schedules().await;
                 self.dash.fetch().await;
@@ -217,41 +221,29 @@ impl Board {
         });
     }
 
-    /// Marks an occurrence (`Some`) or makes it due again (`None`).
-    fn mark(self, occ: Occ, mark: Option<MarkOccurrence>, row: RowState) {
-        let api = self.dash.ctx.api;
-        let focus = format!("#{} button", occ.key());
-        self.send(row, focus, async move {
-            match mark {
-                Some(mark) => api
-                    .put::<_, serde_json::Value>(&occ.path(), &mark)
-                    .await
-                    .map(drop),
-                None => api.delete(&occ.path()).await,
-            }
-        });
+    /// Marks an occurrence (`Some`) or makes it due again (`None`); focus goes to the row's first shown button.
+    fn mark(self, key: Key, mark: Option<MarkOccurrence>, row: RowState) {
+        let (bill, due) = key;
+        let path = format!("/api/v1/bills/{bill}/occurrences/{due}");
+        let focus = format!("#{} button:not([hidden])", occ_id(key));
+        self.send(row, path, mark.map(|m| to_json(&m)), focus);
     }
 
     /// Overrides a payday (`Some`) or pays it as the schedule says again (`None`); focus goes to `focus`.
-    fn payday(self, pay: Pay, mark: Option<MarkPayday>, row: RowState, focus: String) {
-        let api = self.dash.ctx.api;
-        self.send(row, focus, async move {
-            match mark {
-                Some(mark) => api
-                    .put::<_, serde_json::Value>(&pay.path(), &mark)
-                    .await
-                    .map(drop),
-                None => api.delete(&pay.path()).await,
-            }
-        });
+    fn payday(self, key: Key, mark: Option<MarkPayday>, row: RowState, focus: String) {
+        let (schedule, date) = key;
+        let path = format!("/api/v1/pay-schedules/{schedule}/paydays/{date}");
+        self.send(row, path, mark.map(|m| to_json(&m)), focus);
     }
 
-    fn editing(self, key: String) -> impl Fn() -> bool + Copy + 'static {
-        let key = StoredValue::new(key);
-        move || {
-            self.editing
-                .with(|e| e.as_deref() == Some(key.read_value().as_str()))
-        }
+    fn editing(self, key: Key) -> impl Fn() -> bool + Copy + 'static {
+        move || self.editing.get() == Some(key)
+    }
+
+    /// Closes the open form; focus goes back to its row (`row_id`), whose form held it.
+    fn cancel(self, row_id: String) {
+        self.editing.set(None);
+        request_animation_frame(move || refocus(&format!("#{row_id} button:not([hidden])")));
     }
 
     fn today(self) -> NaiveDate {
@@ -281,20 +273,20 @@ pub(super) fn Paychecks(dash: Dashboard) -> impl IntoView {
         })
     });
     view! {
-        <Show when=move || !starts.with(Vec::is_empty)>
-            <div class="card" data-testid="paychecks">
-                <h2 id="paychecks-title">"Next paychecks"</h2>
-                <p class="hint">"Open a payday to see the bills its paycheck covers."</p>
-                <ul class="periods" aria-labelledby="paychecks-title">
-                    <For
-                        each=move || starts.get()
-                        key=|start| *start
-                        children=move |start| view! { <PeriodItem board start /> }
-                    />
-                </ul>
-                <MorePaychecks dash />
-            </div>
-        </Show>
+        <div class="card" data-testid="paychecks" hidden=move || starts.with(Vec::is_empty)>
+            <h2 id="paychecks-title">"Next paychecks"</h2>
+            <p class="hint">"Open a payday to see the bills its paycheck covers."</p>
+            <ul class="periods" aria-labelledby="paychecks-title">
+                {move || {
+                    starts
+                        .get()
+                        .into_iter()
+                        .map(|start| view! { <PeriodItem board start /> }.into_any())
+                        .collect::<Vec<_>>()
+                }}
+            </ul>
+            <MorePaychecks dash />
+        </div>
     }
 }
 
@@ -319,11 +311,14 @@ fn MorePaychecks(dash: Dashboard) -> impl IntoView {
             <span class="hint" role="status">
                 {move || format!("Showing the next {}.", plural(shown() as usize, "payday"))}
             </span>
-            <Show when=move || more_after(shown()).is_some()>
-                <button type="button" on:click=more disabled=move || busy.get()>
-                    "Show more paychecks"
-                </button>
-            </Show>
+            <button
+                type="button"
+                on:click=more
+                disabled=move || busy.get()
+                hidden=move || more_after(shown()).is_none()
+            >
+                "Show more paychecks"
+            </button>
         </div>
     }
 }
@@ -352,6 +347,7 @@ fn PeriodItem(board: Board, start: NaiveDate) -> impl IntoView {
             })
     };
     let panel = format!("period-{start}");
+    let currency = board.dash.currency();
     view! {
         <li class="period" data-testid="period" data-start=start.to_string()>
             <div class="period-head">
@@ -369,13 +365,11 @@ fn PeriodItem(board: Board, start: NaiveDate) -> impl IntoView {
                     </span>
                     <span class="meta">{move || period.with(|p| p.as_ref().map(period_meta))}</span>
                 </button>
-                <PeriodNumbers period currency=board.dash.currency() />
+                <PeriodNumbers period currency />
             </div>
             <SkippedPaydays board period />
             <div id=panel class="period-panel" hidden=move || !is_open()>
-                <Show when=is_open>
-                    <PeriodDetails board period />
-                </Show>
+                {move || is_open().then(|| view! { <PeriodDetails board period /> })}
             </div>
         </li>
     }
@@ -384,181 +378,205 @@ fn PeriodItem(board: Board, start: NaiveDate) -> impl IntoView {
 /// Pay, bills still due and left over (a period without a paycheck shows its bills only).
 #[component]
 fn PeriodNumbers(period: Memo<Option<Period>>, currency: Signal<String>) -> impl IntoView {
-    let of = move |f: fn(&Period) -> Money| {
-        Signal::derive(move || period.with(|p| p.as_ref().map_or(0, f)))
-    };
-    let paid = move || period.with(|p| p.as_ref().is_some_and(|p| !p.paychecks.is_empty()));
+    let unpaid = move || period.with(|p| p.as_ref().is_none_or(|p| p.paychecks.is_empty()));
     view! {
         <span class="period-nums">
-            <Show when=paid>
-                <span>"Pay " <Amount testid="period-income" amount=of(|p| p.income) currency /></span>
-            </Show>
-            <span>"Bills " <Amount testid="period-committed" amount=of(|p| p.committed) currency /></span>
-            <Show when=paid>
-                <span>
-                    "Left over " <Amount testid="period-left" amount=of(|p| p.left_over) currency />
-                </span>
-            </Show>
+            <span hidden=unpaid>
+                "Pay " <Amount testid="period-income" of=|p| p.income period currency />
+            </span>
+            <span>"Bills " <Amount testid="period-committed" of=|p| p.committed period currency /></span>
+            <span hidden=unpaid>
+                "Left over " <Amount testid="period-left" of=|p| p.left_over period currency />
+            </span>
         </span>
     }
 }
 
-/// An amount with its minor units in `data-amount` (for the browser tests); red below zero.
+/// One of a period's numbers, with its minor units in `data-amount` (for the browser tests); red below zero.
 #[component]
-fn Amount(testid: &'static str, amount: Signal<Money>, currency: Signal<String>) -> impl IntoView {
+fn Amount(
+    testid: &'static str,
+    of: fn(&Period) -> Money,
+    period: Memo<Option<Period>>,
+    currency: Signal<String>,
+) -> impl IntoView {
+    let amount = move || period.with(|p| p.as_ref().map_or(0, of));
     view! {
         <strong
             data-testid=testid
-            data-amount=move || amount.get().to_string()
-            class:negative=move || amount.get() < 0
+            data-amount=move || amount().to_string()
+            class:negative=move || amount() < 0
         >
-            {move || money(amount.get(), &currency.get())}
+            {move || money(amount(), &currency.get())}
         </strong>
     }
 }
 
-/// Text for screen readers only, after a short visible button label ("Paid" → "Paid Phone, Fri 11 Dec").
-#[component]
-fn Sr(text: StoredValue<String>) -> impl IntoView {
-    view! { <span class="visually-hidden">{move || text.get_value()}</span> }
+/// The (id, date) keys of a period's paychecks or bills: the rows change only when these do.
+fn keys(period: Memo<Option<Period>>, of: fn(&Period) -> Vec<Key>) -> Memo<Vec<Key>> {
+    Memo::new(move |_| period.with(|p| p.as_ref().map(of).unwrap_or_default()))
 }
 
 /// An opened period: its paychecks, then its bills.
 #[component]
 fn PeriodDetails(board: Board, period: Memo<Option<Period>>) -> impl IntoView {
-    let paychecks =
-        move || period.with(|p| p.as_ref().map(|p| p.paychecks.clone()).unwrap_or_default());
-    let bills = Memo::new(move |_| {
-        period.with(|p| {
-            p.as_ref()
-                .map(|p| {
-                    p.bills
-                        .iter()
-                        .map(|b| Occ {
-                            bill_id: b.bill_id,
-                            due_on: b.due_on,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        })
+    let paychecks = keys(period, |p| {
+        p.paychecks
+            .iter()
+            .map(|c| (c.schedule_id, c.date))
+            .collect()
+    });
+    let bills = keys(period, |p| {
+        p.bills.iter().map(|b| (b.bill_id, b.due_on)).collect()
     });
     view! {
         <ul class="plain paycheck-list">
-            <For
-                each=paychecks
-                key=|c| (c.schedule_id, c.date, c.amount)
-                children=move |paycheck| view! { <PaycheckRow board paycheck /> }
-            />
+            {move || {
+                paychecks
+                    .get()
+                    .into_iter()
+                    .map(|key| view! { <PaycheckRow board period key /> }.into_any())
+                    .collect::<Vec<_>>()
+            }}
         </ul>
-        <Show
-            when=move || !bills.with(Vec::is_empty)
-            fallback=|| view! { <p class="empty">"No bills are due in this pay period."</p> }
-        >
-            <ul class="plain occurrences">
-                <For
-                    each=move || bills.get()
-                    key=|occ: &Occ| (occ.bill_id, occ.due_on)
-                    children=move |occ| view! { <OccurrenceRow board period occ /> }
-                />
-            </ul>
-        </Show>
+        <p class="empty" hidden=move || !bills.with(Vec::is_empty)>
+            "No bills are due in this pay period."
+        </p>
+        <ul class="plain occurrences">
+            {move || {
+                bills
+                    .get()
+                    .into_iter()
+                    .map(|key| view! { <OccurrenceRow board period key /> }.into_any())
+                    .collect::<Vec<_>>()
+            }}
+        </ul>
     }
 }
 
-/// One bill occurrence: name, due date, amount, where it stands, and its controls.
+/// One bill occurrence: name, due date, amount, where it stands, its controls and its "Paid a different amount…"
+/// form.
 #[component]
-fn OccurrenceRow(board: Board, period: Memo<Option<Period>>, occ: Occ) -> impl IntoView {
-    let bill = Memo::new(move |_| {
-        period.with(|p| {
-            p.as_ref()?
-                .bills
-                .iter()
-                .find(|b| b.bill_id == occ.bill_id && b.due_on == occ.due_on)
-                .cloned()
-        })
-    });
+fn OccurrenceRow(board: Board, period: Memo<Option<Period>>, key: Key) -> impl IntoView {
     let currency = board.dash.currency();
     let row = RowState::new();
-    let (name, amount) = bill
-        .with_untracked(|b| b.as_ref().map(|b| (b.name.clone(), b.amount)))
+    let (name, amount) = period
+        .with_untracked(|p| bill_in(p, key).map(|b| (b.name.clone(), b.amount)))
         .unwrap_or_default();
-    let status = Signal::derive(move || {
-        bill.with(|b| b.as_ref().map_or(OccurrenceStatus::Due, |b| b.status))
-    });
+    let status =
+        move || period.with(|p| bill_in(p, key).map_or(OccurrenceStatus::Due, |b| b.status));
     let label = move || {
-        bill.with(|b| {
-            b.as_ref()
-                .map(|b| mark_label(b, &|m| money(m, &currency.get())))
-        })
+        let currency = currency.get();
+        period.with(|p| bill_in(p, key).map(|b| mark_label(b, &|m| money(m, &currency))))
     };
-    let what = StoredValue::new(format!(" {name}, {}", short_date(occ.due_on)));
-    let (key, data_name) = (occ.key(), name.clone());
+    // Buttons say "Paid"; their names say which ("Paid Phone, Fri 11 Dec"), beginning with what they show.
+    let what = format!(" {name}, {}", short_date(key.1));
+    let (id, error_id, data_name) = (occ_id(key), occ_id(key), name.clone());
+    let editing = board.editing(key);
+    let on_save = Callback::new(move |paid| {
+        let mark = MarkOccurrence {
+            status: OccurrenceStatus::Paid,
+            amount_paid: Some(paid),
+        };
+        board.mark(key, Some(mark), row);
+    });
+    let save = format!("Save amount paid{what}");
     view! {
         <li
             class="occurrence"
-            id=key.clone()
+            id=id
             data-testid="occurrence"
             data-name=data_name
-            data-due=occ.due_on.to_string()
-            class:done=move || status.get() != OccurrenceStatus::Due
+            data-due=key.1.to_string()
+            class:done=move || status() != OccurrenceStatus::Due
         >
             <span class="name">{name}</span>
-            <span class="when">{date_near(occ.due_on, board.today())}</span>
+            <span class="when">{date_near(key.1, board.today())}</span>
             <span class="amount">{move || money(amount, &currency.get())}</span>
             <span class="occ-actions">
                 <span class="tag" data-testid="occurrence-status">{label}</span>
-                <OccurrenceButtons board occ status row what />
+                <OccurrenceButtons board period key row what />
             </span>
-            <Show when=board.editing(key.clone())>
-                <PaidForm board occ row what />
-            </Show>
-            <RowError id=key.clone() error=row.error field="amount_paid" />
+            {move || {
+                editing()
+                    .then(|| {
+                        view! {
+                            <AmountForm
+                                board
+                                row_id=occ_id(key)
+                                label="Amount paid"
+                                save=save.clone()
+                                field="amount_paid"
+                                row
+                                read=paid_amount
+                                on_save
+                            />
+                        }
+                    })
+            }}
+            <RowError id=error_id error=row.error field="amount_paid" />
         </li>
     }
 }
 
-/// Due: Paid, Skip, Paid a different amount…; marked: Undo.
+/// Due: Paid, Skip, Paid a different amount…; marked: Undo. All four stay in the page, hidden by status.
 #[component]
 fn OccurrenceButtons(
     board: Board,
-    occ: Occ,
-    status: Signal<OccurrenceStatus>,
+    period: Memo<Option<Period>>,
+    key: Key,
     row: RowState,
-    what: StoredValue<String>,
+    what: String,
 ) -> impl IntoView {
     let busy = move || row.busy.get();
+    let editing = board.editing(key);
+    let marked =
+        move || period.with(|p| bill_in(p, key).is_some_and(|b| b.status != OccurrenceStatus::Due));
     let mark = move |status| {
         let mark = MarkOccurrence {
             status,
             amount_paid: None,
         };
-        board.mark(occ, Some(mark), row);
-    };
-    let undo = move || {
-        view! {
-            <button type="button" disabled=busy on:click=move |_| board.mark(occ, None, row)>
-                "Undo" <Sr text=what />
-            </button>
-        }
+        board.mark(key, Some(mark), row);
     };
     view! {
-        <Show when=move || status.get() == OccurrenceStatus::Due fallback=undo>
-            <button type="button" disabled=busy on:click=move |_| mark(OccurrenceStatus::Paid)>
-                "Paid" <Sr text=what />
-            </button>
-            <button type="button" disabled=busy on:click=move |_| mark(OccurrenceStatus::Skipped)>
-                "Skip" <Sr text=what />
-            </button>
-            <button
-                type="button"
-                disabled=busy
-                aria-expanded=move || board.editing(occ.key())().to_string()
-                on:click=move |_| board.editing.set(Some(occ.key()))
-            >
-                "Paid a different amount…" <Sr text=what />
-            </button>
-        </Show>
+        <button
+            type="button"
+            disabled=busy
+            hidden=marked
+            aria-label=format!("Paid{what}")
+            on:click=move |_| mark(OccurrenceStatus::Paid)
+        >
+            "Paid"
+        </button>
+        <button
+            type="button"
+            disabled=busy
+            hidden=marked
+            aria-label=format!("Skip{what}")
+            on:click=move |_| mark(OccurrenceStatus::Skipped)
+        >
+            "Skip"
+        </button>
+        <button
+            type="button"
+            disabled=busy
+            hidden=marked
+            aria-label=format!("Paid a different amount…{what}")
+            aria-expanded=move || editing().to_string()
+            on:click=move |_| board.editing.set(Some(key))
+        >
+            "Paid a different amount…"
+        </button>
+        <button
+            type="button"
+            disabled=busy
+            hidden=move || !marked()
+            aria-label=format!("Undo{what}")
+            on:click=move |_| board.mark(key, None, row)
+        >
+            "Undo"
+        </button>
     }
 }
 
@@ -573,42 +591,35 @@ fn RowError(id: String, error: RwSignal<Option<UiError>>, field: &'static str) -
         })
     };
     view! {
-        <p class="field-error row-error" id=format!("{id}-row-error") role="alert" hidden=move || message().is_none()>
+        <p
+            class="field-error row-error"
+            id=format!("{id}-row-error")
+            role="alert"
+            hidden=move || message().is_none()
+        >
             {move || message().unwrap_or_default()}
         </p>
     }
 }
 
-/// An amount field with its echo and error, focused when it opens.
+/// An amount typed in the user's locale, echoed ("= $12.34"), read by `read` before `on_save` gets it; the field's
+/// error (ours or the API's `field`) beside it. Focused when it opens; Cancel gives focus back to the row.
 #[component]
-fn AmountField(
-    id: String,
+fn AmountForm(
+    board: Board,
+    /// The row's element id.
+    row_id: String,
     label: &'static str,
-    text: RwSignal<String>,
-    currency: Signal<String>,
-    message: Signal<Option<String>>,
+    /// The Save button's accessible name (it shows "Save").
+    save: String,
+    field: &'static str,
+    row: RowState,
+    read: fn(&str, u8, NumberStyle) -> Result<Money, String>,
+    on_save: Callback<Money>,
+    /// "Skip this payday" beside Save (paychecks only): its accessible name and what it does.
+    #[prop(optional)]
+    skip: Option<(String, Callback<()>)>,
 ) -> impl IntoView {
-    let field = NodeRef::<leptos::html::Input>::new();
-    field.on_load(|input| request_animation_frame(move || drop(input.focus())));
-    view! {
-        <label for=id.clone()>{label}</label>
-        <input
-            id=id.clone()
-            type="text"
-            inputmode="decimal"
-            autocomplete="off"
-            bind:value=text
-            node_ref=field
-            aria-describedby=format!("{id}-error {id}-echo")
-        />
-        <AmountEcho id=id.clone() text currency allow_negative=false />
-        <FieldError id message />
-    }
-}
-
-/// "Paid a different amount…": the amount typed in the user's locale, echoed, checked before it is sent.
-#[component]
-fn PaidForm(board: Board, occ: Occ, row: RowState, what: StoredValue<String>) -> impl IntoView {
     let currency = board.dash.currency();
     let text = RwSignal::new(String::new());
     let local = RwSignal::new(None::<String>);
@@ -616,181 +627,180 @@ fn PaidForm(board: Board, occ: Occ, row: RowState, what: StoredValue<String>) ->
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let places = decimals(&currency.get_untracked());
-        match text.with_untracked(|t| parse_amount(t, places, false, style)) {
+        match text.with_untracked(|t| read(t, places, style)) {
             Err(problem) => local.set(Some(problem)),
-            Ok(paid) => {
+            Ok(amount) => {
                 local.set(None);
-                let mark = MarkOccurrence {
-                    status: OccurrenceStatus::Paid,
-                    amount_paid: Some(paid),
-                };
-                board.mark(occ, Some(mark), row);
+                on_save.run(amount);
             }
         }
     };
     let message = Signal::derive(move || {
         local
             .get()
-            .or_else(|| row.error.with(|e| e.as_ref()?.field("amount_paid")))
+            .or_else(|| row.error.with(|e| e.as_ref()?.field(field)))
+    });
+    let input = NodeRef::<leptos::html::Input>::new();
+    input.on_load(|input| request_animation_frame(move || drop(input.focus())));
+    let id = format!("{row_id}-amount");
+    let busy = move || row.busy.get();
+    let skip = skip.map(|(name, skip)| {
+        view! {
+            <button type="button" disabled=busy aria-label=name on:click=move |_| skip.run(())>
+                "Skip this payday"
+            </button>
+        }
     });
     view! {
         <form class="inline-form" on:submit=submit novalidate>
-            <AmountField id=format!("{}-paid", occ.key()) label="Amount paid" text currency message />
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                bind:value=text
+                node_ref=input
+                aria-describedby=format!("{id}-error {id}-echo")
+            />
+            <AmountEcho id=id.clone() text currency allow_negative=false />
+            <FieldError id message />
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || row.busy.get()>
-                    "Save amount paid" <Sr text=what />
-                </button>
-                <button type="button" on:click=move |_| board.editing.set(None)>"Cancel"</button>
+                <button type="submit" class="primary" disabled=busy aria-label=save>"Save"</button>
+                {skip}
+                <button type="button" on:click=move |_| board.cancel(row_id.clone())>"Cancel"</button>
             </div>
         </form>
     }
 }
 
-/// One paycheck of an opened period: its amount ("changed from $X" when overridden) and its controls.
+/// One paycheck of an opened period: its amount ("changed from $X" when overridden), "Change this paycheck…"
+/// (another amount, or skip this payday) and, when changed, Restore.
 #[component]
-fn PaycheckRow(board: Board, paycheck: Paycheck) -> impl IntoView {
-    let pay = Pay {
-        schedule_id: paycheck.schedule_id,
-        date: paycheck.date,
-    };
+fn PaycheckRow(board: Board, period: Memo<Option<Period>>, key: Key) -> impl IntoView {
     let currency = board.dash.currency();
     let row = RowState::new();
-    let usual = Memo::new(move |_| {
-        board
-            .schedules
-            .with(|s| changed_from(s, pay.schedule_id, pay.date))
+    let name = period
+        .with_untracked(|p| paycheck_in(p, key).map(|c| c.name.clone()))
+        .unwrap_or_default();
+    let amount = move || period.with(|p| paycheck_in(p, key).map_or(0, |c| c.amount));
+    let usual = move || board.schedules.with(|s| changed_from(s, key.0, key.1));
+    let what = format!(" {name}, {}", short_date(key.1));
+    let (id, error_id) = (pay_id(key), pay_id(key));
+    let editing = board.editing(key);
+    let focus = move || format!("#{} button", pay_id(key));
+    let on_save = Callback::new(move |amount| {
+        let mark = MarkPayday {
+            status: None,
+            amount: Some(amount),
+        };
+        board.payday(key, Some(mark), row, focus());
     });
-    let amount = paycheck.amount;
-    let what = StoredValue::new(format!(" {}, {}", paycheck.name, short_date(pay.date)));
-    let key = pay.key();
-    let restore = move |_| board.payday(pay, None, row, format!("#{} button", pay.key()));
-    view! {
-        <li class="paycheck" id=key.clone() data-testid="paycheck">
-            <span class="name">{paycheck.name.clone()}</span>
-            <span class="meta" data-testid="paycheck-usual">
-                {move || usual.get().map(|u| format!("(changed from {})", money(u, &currency.get())))}
-            </span>
-            <span class="amount" data-testid="paycheck-amount" data-amount=amount.to_string()>
-                {move || money(amount, &currency.get())}
-            </span>
-            <span class="occ-actions">
-                <button
-                    type="button"
-                    aria-expanded=move || board.editing(pay.key())().to_string()
-                    on:click=move |_| board.editing.set(Some(pay.key()))
-                >
-                    "Change this paycheck…" <Sr text=what />
-                </button>
-                <Show when=move || usual.get().is_some()>
-                    <button type="button" disabled=move || row.busy.get() on:click=restore>
-                        "Restore" <Sr text=what />
-                    </button>
-                </Show>
-            </span>
-            <Show when=board.editing(key.clone())>
-                <PaycheckForm board pay row what />
-            </Show>
-            <RowError id=key.clone() error=row.error field="amount" />
-        </li>
-    }
-}
-
-/// "Change this paycheck…": a different amount (locale-parsed, echoed) or skip this payday.
-#[component]
-fn PaycheckForm(board: Board, pay: Pay, row: RowState, what: StoredValue<String>) -> impl IntoView {
-    let currency = board.dash.currency();
-    let text = RwSignal::new(String::new());
-    let local = RwSignal::new(None::<String>);
-    let style = number_style();
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let places = decimals(&currency.get_untracked());
-        match text.with_untracked(|t| paycheck_amount(t, places, style)) {
-            Err(problem) => local.set(Some(problem)),
-            Ok(amount) => {
-                local.set(None);
-                let mark = MarkPayday {
-                    status: None,
-                    amount: Some(amount),
-                };
-                board.payday(pay, Some(mark), row, format!("#{} button", pay.key()));
-            }
-        }
-    };
     // The period goes: focus goes to the skipped payday's Restore, listed in the period before.
-    let skip = move |_| {
+    let on_skip = Callback::new(move |()| {
         let mark = MarkPayday {
             status: Some(PaydayStatus::Skipped),
             amount: None,
         };
-        let focus = format!("#skip-{}-{} button", pay.schedule_id, pay.date);
-        board.payday(pay, Some(mark), row, focus);
-    };
-    let message = Signal::derive(move || {
-        local
-            .get()
-            .or_else(|| row.error.with(|e| e.as_ref()?.field("amount")))
+        board.payday(
+            key,
+            Some(mark),
+            row,
+            format!("#skip-{}-{} button", key.0, key.1),
+        );
     });
+    let (save, skip) = (
+        format!("Save amount{what}"),
+        format!("Skip this payday{what}"),
+    );
     view! {
-        <form class="inline-form" on:submit=submit novalidate>
-            <AmountField id=format!("{}-amount", pay.key()) label="This paycheck's amount" text currency message />
-            <div class="actions">
-                <button type="submit" class="primary" disabled=move || row.busy.get()>
-                    "Save amount" <Sr text=what />
+        <li class="paycheck" id=id data-testid="paycheck">
+            <span class="name">{name}</span>
+            <span class="meta" data-testid="paycheck-usual">
+                {move || usual().map(|u| format!("(changed from {})", money(u, &currency.get())))}
+            </span>
+            <span class="amount" data-testid="paycheck-amount" data-amount=move || amount().to_string()>
+                {move || money(amount(), &currency.get())}
+            </span>
+            <span class="occ-actions">
+                <button
+                    type="button"
+                    aria-label=format!("Change this paycheck…{what}")
+                    aria-expanded=move || editing().to_string()
+                    on:click=move |_| board.editing.set(Some(key))
+                >
+                    "Change this paycheck…"
                 </button>
-                <button type="button" disabled=move || row.busy.get() on:click=skip>
-                    "Skip this payday" <Sr text=what />
+                <button
+                    type="button"
+                    disabled=move || row.busy.get()
+                    hidden=move || usual().is_none()
+                    aria-label=format!("Restore{what}")
+                    on:click=move |_| board.payday(key, None, row, focus())
+                >
+                    "Restore"
                 </button>
-                <button type="button" on:click=move |_| board.editing.set(None)>"Cancel"</button>
-            </div>
-        </form>
+            </span>
+            {move || {
+                editing()
+                    .then(|| {
+                        view! {
+                            <AmountForm
+                                board
+                                row_id=pay_id(key)
+                                label="This paycheck's amount"
+                                save=save.clone()
+                                field="amount"
+                                row
+                                read=paycheck_amount
+                                on_save
+                                skip=(skip.clone(), on_skip)
+                            />
+                        }
+                    })
+            }}
+            <RowError id=error_id error=row.error field="amount" />
+        </li>
     }
 }
 
 /// The skipped paydays inside a period (it runs over them), each with Restore; shown whether or not it is open.
 #[component]
 fn SkippedPaydays(board: Board, period: Memo<Option<Period>>) -> impl IntoView {
-    let skipped = Memo::new(move |_| {
+    let rows = move || {
         let range = period.with(|p| p.as_ref().map(|p| (p.start, p.end)));
-        board.schedules.with(|s| {
+        let skipped = board.schedules.with(|s| {
             range
                 .map(|(from, until)| skipped_in(s, from, until))
                 .unwrap_or_default()
-        })
-    });
-    view! {
-        <ul class="plain skipped">
-            <For
-                each=move || skipped.get()
-                key=|s| (s.schedule_id, s.date)
-                children=move |skipped| view! { <SkippedRow board skipped /> }
-            />
-        </ul>
-    }
+        });
+        skipped
+            .into_iter()
+            .map(|skipped| view! { <SkippedRow board skipped /> }.into_any())
+            .collect::<Vec<_>>()
+    };
+    view! { <ul class="plain skipped">{rows}</ul> }
 }
 
-/// "Salary on Fri 25 Dec is skipped" and Restore (focus then goes to the period that starts there again).
+/// "Salary on Fri 25 Dec is skipped." and Restore (focus then goes to the period that starts there again).
 #[component]
 fn SkippedRow(board: Board, skipped: Skipped) -> impl IntoView {
-    let pay = Pay {
-        schedule_id: skipped.schedule_id,
-        date: skipped.date,
-    };
+    let key = (skipped.schedule_id, skipped.date);
     let row = RowState::new();
-    let key = format!("skip-{}-{}", pay.schedule_id, pay.date);
-    let error_id = key.clone();
+    let id = format!("skip-{}-{}", key.0, key.1);
+    let error_id = id.clone();
     let text = format!(
         "{} on {} is skipped.",
         skipped.name,
-        date_near(pay.date, board.today())
+        date_near(key.1, board.today())
     );
-    let what = StoredValue::new(format!(" {}, {}", skipped.name, short_date(pay.date)));
-    let restore = move |_| board.payday(pay, None, row, format!("#period-{}-toggle", pay.date));
+    let name = format!("Restore {}, {}", skipped.name, short_date(key.1));
+    let restore = move |_| board.payday(key, None, row, format!("#period-{}-toggle", key.1));
     view! {
-        <li class="skipped-payday" id=key.clone() data-testid="skipped-payday" data-date=pay.date.to_string()>
+        <li class="skipped-payday" id=id.clone() data-testid="skipped-payday" data-date=key.1.to_string()>
             <span class="meta">{text}</span>
-            <button type="button" disabled=move || row.busy.get() on:click=restore>
-                "Restore" <Sr text=what />
+            <button type="button" disabled=move || row.busy.get() aria-label=name on:click=restore>
+                "Restore"
             </button>
             <RowError id=error_id error=row.error field="" />
         </li>
