@@ -90,7 +90,8 @@ impl Dashboard {
     /// [`Dashboard::load`], awaitable: a change can put focus back once the page shows its result.
     async fn fetch(self) {
         let api = self.ctx.api;
-        let periods = self.periods.get_untracked();
+        // Called after a change is saved too, when the page may have gone meanwhile (its signals with it).
+        let periods = self.periods.try_get_untracked().unwrap_or(PERIODS);
         let fetched: Result<BudgetSummary, UiError> = api
             .get(&format!("/api/v1/budget/summary?periods={periods}"))
             .await;

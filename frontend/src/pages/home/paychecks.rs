@@ -214,7 +214,8 @@ impl Board {
                 self.load_schedules().await;
                 self.dash.fetch().await;
             }
-            if row.error.with_untracked(Option::is_none) {
+            // The row may be gone by now (a skipped payday's period): a gone row had no error to keep.
+            if row.error.try_with_untracked(Option::is_none) != Some(false) {
                 self.editing.set(None);
                 request_animation_frame(move || refocus(&focus));
             }
@@ -911,6 +912,23 @@ mod tests {
         let dates: Vec<_> = found.iter().map(|s| s.date).collect();
         assert_eq!(dates, [day("2026-12-25"), day("2027-01-08")]);
         assert_eq!(found[0].name, "Salary");
+        // Two schedules skipping the same day: by name.
+        let mut side = salary(&[("2026-12-25", PaydayStatus::Skipped, None)]);
+        side.name = "Bonus".into();
+        let both = skipped_in(
+            &[schedules[0].clone(), side],
+            day("2026-12-04"),
+            day("2027-01-22"),
+        );
+        let names: Vec<_> = both.iter().map(|s| (s.date, s.name.as_str())).collect();
+        assert_eq!(
+            names,
+            [
+                (day("2026-12-25"), "Bonus"),
+                (day("2026-12-25"), "Salary"),
+                (day("2027-01-08"), "Salary")
+            ]
+        );
         // The end is exclusive, as a period's is.
         assert!(skipped_in(&schedules, day("2026-12-04"), day("2026-12-25")).is_empty());
     }
