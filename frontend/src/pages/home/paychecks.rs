@@ -237,6 +237,31 @@ impl Board {
         self.send(row, path, mark.map(|m| to_json(&m)), focus);
     }
 
+    /// What "Change this paycheck…" does: pay another amount (focus stays on the row) or skip the payday (its period
+    /// goes; focus goes to the skipped payday's Restore, listed in the period before).
+    fn paycheck_changes(self, key: Key, row: RowState) -> (Callback<Money>, Callback<()>) {
+        let change = Callback::new(move |amount| {
+            let mark = MarkPayday {
+                status: None,
+                amount: Some(amount),
+            };
+            self.payday(key, Some(mark), row, format!("#{} button", pay_id(key)));
+        });
+        let skip = Callback::new(move |()| {
+            let mark = MarkPayday {
+                status: Some(PaydayStatus::Skipped),
+                amount: None,
+            };
+            self.payday(
+                key,
+                Some(mark),
+                row,
+                format!("#skip-{}-{} button", key.0, key.1),
+            );
+        });
+        (change, skip)
+    }
+
     fn editing(self, key: Key) -> impl Fn() -> bool + Copy + 'static {
         move || self.editing.get() == Some(key)
     }
@@ -690,26 +715,7 @@ fn PaycheckRow(board: Board, period: Memo<Option<Period>>, key: Key) -> impl Int
     let (id, error_id) = (pay_id(key), pay_id(key));
     let editing = board.editing(key);
     let focus = move || format!("#{} button", pay_id(key));
-    let on_save = Callback::new(move |amount| {
-        let mark = MarkPayday {
-            status: None,
-            amount: Some(amount),
-        };
-        board.payday(key, Some(mark), row, focus());
-    });
-    // The period goes: focus goes to the skipped payday's Restore, listed in the period before.
-    let on_skip = Callback::new(move |()| {
-        let mark = MarkPayday {
-            status: Some(PaydayStatus::Skipped),
-            amount: None,
-        };
-        board.payday(
-            key,
-            Some(mark),
-            row,
-            format!("#skip-{}-{} button", key.0, key.1),
-        );
-    });
+    let (on_save, on_skip) = board.paycheck_changes(key, row);
     let (save, skip) = (
         format!("Save amount{what}"),
         format!("Skip this payday{what}"),
