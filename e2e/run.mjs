@@ -601,6 +601,8 @@ try {
     // A paid occurrence no longer counts in the period's committed (docs/budget.md rule 3), on screen as in the API.
     assert.equal(after.committed, before.committed - bill.amount);
     await row.getByTestId('occurrence-status').filter({ hasText: `Paid ${await shownMoney(5550)}` }).waitFor();
+    // The form and its button are gone: focus goes on from the row's Undo, not from the top of the page.
+    await eventually(async () => assert.match(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''), new RegExp(`^Undo ${bill.name}, `)));
     await eventually(async () => assert.equal(Number(await periodRow(before.start).getByTestId('period-committed').getAttribute('data-amount')), after.committed));
     // Screenshots of the opened paycheck with its controls (a paycheck's form open too), and no axe violations.
     await periodRow(before.start).getByRole('button', { name: /^Change this paycheck/ }).click();
