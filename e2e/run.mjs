@@ -533,6 +533,156 @@ try {
     });
   });
 
+  // Next paychecks (issue 18): each pay period opens to the bills it covers, with per-occurrence and per-paycheck
+  // controls. Every change here is undone before the step ends, so later steps' numbers hold.
+  const paychecksCard = page.getByTestId('paychecks');
+  const periodRow = (start) => paychecksCard.locator(`[data-testid=period][data-start="${start}"]`);
+  const periodsApi = async (n) => (await api(`/api/v1/budget/summary?periods=${n}`, { headers: { authorization: `Bearer ${await bearer()}` } })).periods;
+  const shownMoney = (n) => page.evaluate((n) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' }).format(n / 100), n);
+  const occurrencesShown = (row) => row.getByTestId('occurrence').evaluateAll((els) => els.map((e) => `${e.dataset.name} ${e.dataset.due}`));
+  const openPeriod = async (start) => {
+    const toggle = periodRow(start).locator('.period-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await periodRow(start).locator('.period-panel').waitFor();
+  };
+
+  await step('next paychecks: a paycheck opens to the bills it covers, as the API lists them; show more reaches further', async () => {
+    await paychecksCard.waitFor();
+    const periods = await periodsApi(4);
+    // The current period and the next three paydays, in the API's order.
+    assert.deepEqual(await paychecksCard.getByTestId('period').evaluateAll((els) => els.map((e) => e.dataset.start)), periods.map((p) => p.start));
+    const next = periods[1];
+    const toggle = periodRow(next.start).locator('.period-toggle');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await periodRow(next.start).locator('.period-panel').isHidden(), true);
+    await openPeriod(next.start);
+    assert.ok(next.bills.length > 0, 'the test data has bills in the second period');
+    assert.deepEqual(await occurrencesShown(periodRow(next.start)), next.bills.map((b) => `${b.name} ${b.due_on}`));
+    assert.equal(Number(await periodRow(next.start).getByTestId('period-income').getAttribute('data-amount')), next.income);
+    assert.equal(Number(await periodRow(next.start).getByTestId('period-committed').getAttribute('data-amount')), next.committed);
+    assert.equal(await periodRow(next.start).getByTestId('period-income').innerText(), await shownMoney(next.income));
+    // The current period opens too, with the same bills as the API's.
+    await openPeriod(periods[0].start);
+    assert.deepEqual(await occurrencesShown(periodRow(periods[0].start)), periods[0].bills.map((b) => `${b.name} ${b.due_on}`));
+    // Show more paychecks: 3 → 6 paydays ahead, the API's periods.
+    await paychecksCard.getByRole('button', { name: 'Show more paychecks' }).click();
+    const more = await periodsApi(7);
+    await eventually(async () => assert.deepEqual(await paychecksCard.getByTestId('period').evaluateAll((els) => els.map((e) => e.dataset.start)), more.map((p) => p.start)));
+    await paychecksCard.getByText('Showing the next 6 paydays.').waitFor();
+    // Opened periods stay open across the reload.
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  });
+
+  await step('next paychecks: a bill in the 2nd period paid a different amount (locale-checked), then Undo', async () => {
+    const before = (await periodsApi(7))[1];
+    const bill = before.bills.find((b) => b.status === 'due');
+    const row = periodRow(before.start).locator(`[data-testid=occurrence][data-name="${bill.name}"][data-due="${bill.due_on}"]`);
+    await row.getByRole('button', { name: /^Paid a different amount/ }).click();
+    const field = row.getByRole('textbox', { name: 'Amount paid' });
+    await eventually(async () => assert.equal(await field.evaluate((e) => e === document.activeElement), true));
+    // "12,34" in en-US is refused next to the field; nothing is sent.
+    await field.fill('12,34');
+    await row.getByRole('button', { name: /^Save amount paid/ }).click();
+    const error = row.locator('.field-error').filter({ hasText: 'unclear: write 12.34, or 1,234 for the whole number' });
+    await error.waitFor();
+    assert.match(await field.getAttribute('aria-describedby'), /-amount-error/);
+    assert.equal((await periodsApi(7))[1].bills.find((b) => b.bill_id === bill.bill_id && b.due_on === bill.due_on).status, 'due');
+    await field.fill('55.5');
+    await row.locator('.echo').filter({ hasText: '= $55.50' }).waitFor();
+    await row.getByRole('button', { name: /^Save amount paid/ }).click();
+    let after;
+    await eventually(async () => {
+      after = (await periodsApi(7))[1];
+      const marked = after.bills.find((b) => b.bill_id === bill.bill_id && b.due_on === bill.due_on);
+      assert.equal(marked.status, 'paid');
+      assert.equal(marked.amount_paid, 5550);
+    });
+    // A paid occurrence no longer counts in the period's committed (docs/budget.md rule 3), on screen as in the API.
+    assert.equal(after.committed, before.committed - bill.amount);
+    await row.getByTestId('occurrence-status').filter({ hasText: `Paid ${await shownMoney(5550)}` }).waitFor();
+    // The form and its button are gone: focus goes on from the row's Undo, not from the top of the page.
+    await eventually(async () => assert.match(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? ''), new RegExp(`^Undo ${bill.name}, `)));
+    await eventually(async () => assert.equal(Number(await periodRow(before.start).getByTestId('period-committed').getAttribute('data-amount')), after.committed));
+    // Screenshots of the opened paycheck with its controls (a paycheck's form open too), and no axe violations.
+    await periodRow(before.start).getByRole('button', { name: /^Change this paycheck/ }).click();
+    const violations = [];
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [size, viewport] of [['desktop', { width: 1100, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+        await page.setViewportSize(viewport);
+        await periodRow(before.start).scrollIntoViewIfNeeded();
+        await paychecksCard.screenshot({ path: join(SHOTS, `paycheck-open-${scheme}-${size}.png`) });
+        violations.push(...(await axeViolations(`opened paycheck ${scheme} ${size}`)));
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1100, height: 900 });
+    assert.deepEqual(violations, [], 'axe-core violations');
+    await periodRow(before.start).getByRole('button', { name: 'Cancel' }).click();
+    // Undo: due again, committed back.
+    await row.getByRole('button', { name: /^Undo/ }).click();
+    await eventually(async () => {
+      const undone = (await periodsApi(7))[1];
+      assert.equal(undone.bills.find((b) => b.bill_id === bill.bill_id && b.due_on === bill.due_on).status, 'due');
+      assert.equal(undone.committed, before.committed);
+    });
+    await row.getByTestId('occurrence-status').filter({ hasText: 'Due' }).waitFor();
+    await eventually(async () => assert.equal(Number(await periodRow(before.start).getByTestId('period-committed').getAttribute('data-amount')), before.committed));
+  });
+
+  await step("next paychecks: one paycheck changed to another amount is the period's income (API and screen), then restored", async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = (await periodsApi(7))[1];
+    const paycheck = before.paychecks[0];
+    const row = periodRow(before.start).getByTestId('paycheck');
+    await row.getByRole('button', { name: /^Change this paycheck/ }).click();
+    const field = row.getByRole('textbox', { name: "This paycheck's amount" });
+    await field.fill('2,500');
+    await row.locator('.echo').filter({ hasText: '= $2,500.00' }).waitFor();
+    await row.getByRole('button', { name: /^Save amount/ }).click();
+    await eventually(async () => assert.equal((await periodsApi(7))[1].income, 250000));
+    const schedule = (await api('/api/v1/pay-schedules', { headers })).find((s) => s.id === paycheck.schedule_id);
+    assert.deepEqual(schedule.payday_overrides.map((o) => [o.date, o.status, o.amount]), [[paycheck.date, 'changed', 250000]]);
+    const income = periodRow(before.start).getByTestId('period-income');
+    await eventually(async () => assert.equal(Number(await income.getAttribute('data-amount')), 250000));
+    assert.equal(await income.innerText(), await shownMoney(250000));
+    await row.getByTestId('paycheck-usual').filter({ hasText: `(changed from ${await shownMoney(paycheck.amount)})` }).waitFor();
+    await row.getByRole('button', { name: /^Restore/ }).click();
+    await eventually(async () => assert.equal((await periodsApi(7))[1].income, before.income));
+    await eventually(async () => assert.equal(Number(await income.getAttribute('data-amount')), before.income));
+    assert.equal(await row.getByTestId('paycheck-usual').innerText(), '');
+  });
+
+  await step('next paychecks: a skipped payday merges its period into the one before (API and screen); Restore brings it back', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = await periodsApi(7);
+    const [second, third] = [before[1], before[2]];
+    await openPeriod(third.start);
+    await periodRow(third.start).getByRole('button', { name: /^Change this paycheck/ }).click();
+    await periodRow(third.start).getByRole('button', { name: /^Skip this payday/ }).click();
+    await eventually(async () => {
+      const merged = (await periodsApi(7))[1];
+      assert.equal(merged.start, second.start);
+      assert.equal(merged.end, third.end);
+      assert.deepEqual(merged.bills.map((b) => `${b.name} ${b.due_on}`), [...second.bills, ...third.bills].map((b) => `${b.name} ${b.due_on}`));
+    });
+    assert.equal((await periodsApi(7)).some((p) => p.start === third.start), false);
+    // On screen: no period starts there; the period before lists the skipped payday with Restore.
+    await periodRow(third.start).waitFor({ state: 'detached' });
+    const skipped = periodRow(second.start).locator(`[data-testid=skipped-payday][data-date="${third.start}"]`);
+    await skipped.waitFor();
+    assert.match(await skipped.innerText(), /Salary on .+ is skipped\./);
+    await eventually(async () => assert.deepEqual(await occurrencesShown(periodRow(second.start)), [...second.bills, ...third.bills].map((b) => `${b.name} ${b.due_on}`)));
+    await skipped.getByRole('button', { name: /^Restore/ }).click();
+    await eventually(async () => assert.deepEqual((await periodsApi(7)).map((p) => [p.start, p.income, p.committed]), before.map((p) => [p.start, p.income, p.committed])));
+    await periodRow(third.start).waitFor();
+    await skipped.waitFor({ state: 'detached' });
+    assert.deepEqual((await api('/api/v1/pay-schedules', { headers })).flatMap((s) => s.payday_overrides), []);
+    // A row removed while its change was saving (the skipped payday's period) must not trip the page.
+    assert.deepEqual(problems.filter((p) => !/status of 4\d\d/.test(p)), [], 'no page errors');
+  });
+
   await step('settings: a balance adds the projection with its lowest point', async () => {
     await nav('Settings').click();
     await page.getByLabel(/Current balance/).fill('abc');

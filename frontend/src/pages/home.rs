@@ -23,7 +23,10 @@ use crate::optimistic;
 use crate::todo::Filter;
 use crate::ui::{Ctx, FormError, Loading, ctx, decimals, money};
 
-/// Pay periods fetched: the current one and three more.
+mod paychecks;
+use paychecks::Paychecks;
+
+/// Pay periods fetched at first: the current one and three more ("Show more paychecks" asks for more).
 const PERIODS: u32 = 4;
 
 /// One line of the "due before payday" list.
@@ -62,6 +65,8 @@ struct Dashboard {
     has_schedules: RwSignal<bool>,
     /// Read from the summary: any bill occurrence or reserve in the horizon means bills exist.
     has_bills: RwSignal<bool>,
+    /// Pay periods asked of the summary (the current one included).
+    periods: RwSignal<u32>,
 }
 
 impl Dashboard {
@@ -74,39 +79,44 @@ impl Dashboard {
             loaded: RwSignal::new(false),
             has_schedules: RwSignal::new(true),
             has_bills: RwSignal::new(true),
+            periods: RwSignal::new(PERIODS),
         }
     }
 
     /// Fetches the summary, then the tasks due before its payday.
     fn load(self) {
+        spawn_local(self.fetch());
+    }
+
+    /// [`Dashboard::load`], awaitable: a change can put focus back once the page shows its result.
+    async fn fetch(self) {
         let api = self.ctx.api;
-        spawn_local(async move {
-            let fetched: Result<BudgetSummary, UiError> = api
-                .get(&format!("/api/v1/budget/summary?periods={PERIODS}"))
-                .await;
-            match fetched {
-                Ok(s) => {
-                    self.has_schedules.set(s.next_payday.is_some());
-                    self.has_bills.set(
-                        !s.reserves.is_empty() || s.periods.iter().any(|p| !p.bills.is_empty()),
-                    );
-                    if let Some(until) = until(&s) {
-                        let listed: Result<Page<Task>, UiError> = api
-                            .get(&format!(
-                                "/api/v1/tasks?due_before={until}&status=active&limit=100"
-                            ))
-                            .await;
-                        match listed {
-                            Ok(page) => self.tasks.set(page.items),
-                            Err(e) => self.error.set(Some(e)),
-                        }
+        // Called after a change is saved too, when the page may have gone meanwhile (its signals with it).
+        let periods = self.periods.try_get_untracked().unwrap_or(PERIODS);
+        let fetched: Result<BudgetSummary, UiError> = api
+            .get(&format!("/api/v1/budget/summary?periods={periods}"))
+            .await;
+        match fetched {
+            Ok(s) => {
+                self.has_schedules.set(s.next_payday.is_some());
+                self.has_bills
+                    .set(!s.reserves.is_empty() || s.periods.iter().any(|p| !p.bills.is_empty()));
+                if let Some(until) = until(&s) {
+                    let listed: Result<Page<Task>, UiError> = api
+                        .get(&format!(
+                            "/api/v1/tasks?due_before={until}&status=active&limit=100"
+                        ))
+                        .await;
+                    match listed {
+                        Ok(page) => self.tasks.set(page.items),
+                        Err(e) => self.error.set(Some(e)),
                     }
-                    self.summary.set(Some(s));
                 }
-                Err(e) => self.error.set(Some(e)),
+                self.summary.set(Some(s));
             }
-            self.loaded.set(true);
-        });
+            Err(e) => self.error.set(Some(e)),
+        }
+        self.loaded.set(true);
     }
 
     /// The currency amounts are shown in: the summary's, the settings' until it has loaded.
@@ -269,7 +279,7 @@ fn Body(dash: Dashboard) -> impl IntoView {
             <StartHere dash />
         </Show>
         <DueCard dash />
-        {move || summary.get().map(|summary| view! { <Paychecks summary /> })}
+        <Paychecks dash />
         // Nothing to draw before any pay or bill: no empty chart for a new user.
         {move || {
             summary
@@ -645,58 +655,6 @@ fn TaskRow(task: Task, dash: Dashboard, today: NaiveDate) -> impl IntoView {
             <span class="amount"></span>
         </li>
     }
-}
-
-/// The pay periods after this one: pay, bills and what is left over.
-#[component]
-fn Paychecks(summary: BudgetSummary) -> impl IntoView {
-    let currency = summary.currency.clone();
-    let today = summary.as_of;
-    let rows: Vec<_> = summary
-        .periods
-        .iter()
-        .skip(1)
-        .map(|p| {
-            let names = p
-                .paychecks
-                .iter()
-                .map(|c| c.name.clone())
-                .collect::<Vec<_>>()
-                .join(", ");
-            view! {
-                <tr>
-                    <th scope="row">{date_near(p.start, today)} <span class="meta">{names}</span></th>
-                    <td class="num">{money(p.income, &currency)}</td>
-                    <td class="num" title=plural(p.bills.len(), "bill")>
-                        {money(p.committed, &currency)}
-                    </td>
-                    <td class=if p.left_over < 0 { "num negative" } else { "num" }>
-                        {money(p.left_over, &currency)}
-                    </td>
-                </tr>
-            }
-        })
-        .collect();
-    (!rows.is_empty()).then(|| {
-        view! {
-            <div class="card">
-                <h2>"Next paychecks"</h2>
-                <div class="table-scroll">
-                    <table class="paychecks">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Payday"</th>
-                                <th scope="col" class="num">"Pay"</th>
-                                <th scope="col" class="num">"Bills"</th>
-                                <th scope="col" class="num">"Left over"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            </div>
-        }
-    })
 }
 
 /// Amounts to put aside each payday for bills further out than the next one.
