@@ -46,7 +46,7 @@ for (const r of rows) console.log(`| \`${r.file}\` | ${kb(r.raw)} | ${kb(r.gz)} 
 console.log(`| **Total** | **${kb(total.raw)}** | **${kb(total.gz)}** | **${kb(total.br)}** |`);
 writeFileSync(join(dist, '..', 'dist-sizes.json'), JSON.stringify({ rows, total }, null, 2));
 // Lower it when the bundle shrinks; raising it needs a reason in docs/benchmarks.md.
-const BUDGET_KB = 313; // the Leptos build's 297.9 kB plus 5 % (docs/benchmarks.md, "Web UI")
+const BUDGET_KB = 325; // 317.8 kB with issue 18's UI, plus 2 % (docs/benchmarks.md, "Web UI")
 const GOAL_KB = 200;
 const budget = Number(process.env.UI_BUDGET_KB || BUDGET_KB) * 1024;
 if (total.br > budget) {

@@ -67,6 +67,9 @@ struct Dashboard {
     has_bills: RwSignal<bool>,
     /// Pay periods asked of the summary (the current one included).
     periods: RwSignal<u32>,
+    /// Bumped by every fetch and every optimistic change: a fetch applies its answer only if nothing started
+    /// after it, so a slow reload from an earlier tick cannot put back a box the user has just changed.
+    generation: StoredValue<u64>,
 }
 
 impl Dashboard {
@@ -80,7 +83,21 @@ impl Dashboard {
             has_schedules: RwSignal::new(true),
             has_bills: RwSignal::new(true),
             periods: RwSignal::new(PERIODS),
+            generation: StoredValue::new(0),
         }
+    }
+
+    /// A new generation: answers of fetches started before it are stale. `None` once the page has gone.
+    fn bump(self) -> Option<u64> {
+        self.generation.try_update_value(|g| {
+            *g += 1;
+            *g
+        })
+    }
+
+    /// Whether nothing has started since `generation` (and the page is still there).
+    fn is_latest(self, generation: Option<u64>) -> bool {
+        generation.is_some() && self.generation.try_get_value() == generation
     }
 
     /// Fetches the summary, then the tasks due before its payday.
@@ -93,9 +110,13 @@ impl Dashboard {
         let api = self.ctx.api;
         // Called after a change is saved too, when the page may have gone meanwhile (its signals with it).
         let periods = self.periods.try_get_untracked().unwrap_or(PERIODS);
+        let generation = self.bump();
         let fetched: Result<BudgetSummary, UiError> = api
             .get(&format!("/api/v1/budget/summary?periods={periods}"))
             .await;
+        if !self.is_latest(generation) {
+            return;
+        }
         match fetched {
             Ok(s) => {
                 self.has_schedules.set(s.next_payday.is_some());
@@ -107,6 +128,9 @@ impl Dashboard {
                             "/api/v1/tasks?due_before={until}&status=active&limit=100"
                         ))
                         .await;
+                    if !self.is_latest(generation) {
+                        return;
+                    }
                     match listed {
                         Ok(page) => self.tasks.set(page.items),
                         Err(e) => self.error.set(Some(e)),
@@ -143,6 +167,7 @@ impl Dashboard {
                     .and_then(|s| find_bill(s, bill.bill_id, bill.due_on))
             })
             .map_or(OccurrenceStatus::Due, |b| b.status);
+        self.bump();
         summary.update(|s| {
             if let Some(s) = s {
                 optimistic::mark_occurrence(s, bill.bill_id, bill.due_on, status);
@@ -188,6 +213,7 @@ impl Dashboard {
         let Dashboard { ctx, tasks, .. } = self;
         let mut next = task.clone();
         next.completed_at = done.then(crate::ui::now);
+        self.bump();
         let undo = tasks.try_update(|list| optimistic::upsert(list, next));
         spawn_local(async move {
             let change = UpdateTask {
