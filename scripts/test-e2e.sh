@@ -47,6 +47,7 @@ fi
 server="${CARGO_TARGET_DIR:-target}/$profile/server"
 
 suites=" ${E2E_SUITES:-local cognito} "
+rm -rf test-output/screenshots # this run's screenshots only: no FAILED-* left from an earlier run
 mkdir -p test-output
 
 # start_server LOG [VAR=value...]: the server on a free port with its own data directory, serving the built UI;
