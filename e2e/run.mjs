@@ -524,6 +524,31 @@ try {
     await shot('home-paid');
   });
 
+  await step('a slow reload started by an earlier tick does not put the box back', async () => {
+    const phone = page.getByRole('checkbox', { name: 'Phone paid' });
+    assert.equal(await phone.isChecked(), true);
+    // The reload after the untick is answered by the server at once (Phone due) but reaches the page 1.2 s late,
+    // after the re-tick and its own reload: stale by then.
+    let delayed = 0;
+    await page.route('**/api/v1/budget/summary*', async (route) => {
+      delayed += 1;
+      const response = await route.fetch();
+      await new Promise((r) => setTimeout(r, 1200));
+      await route.fulfill({ response });
+    }, { times: 1 });
+    const unmarked = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().includes('/occurrences/'));
+    await phone.uncheck();
+    assert.equal((await unmarked).status(), 204);
+    const marked = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().includes('/occurrences/'));
+    await phone.check();
+    assert.equal((await marked).status(), 200);
+    await page.waitForTimeout(2000); // the late answer has arrived
+    assert.equal(delayed, 1, 'the reload after the untick was the one delayed');
+    assert.equal(await phone.isChecked(), true, 'a stale reload unticked the box');
+    const phoneDue = (await summary()).periods[0].bills.find((b) => b.name === 'Phone');
+    assert.equal(phoneDue.status, 'paid');
+  });
+
   await step('a task ticked on the dashboard is completed', async () => {
     await page.getByRole('checkbox', { name: 'Renew passport done' }).check();
     await page.locator('.row.task.done').filter({ hasText: 'Renew passport' }).waitFor();
