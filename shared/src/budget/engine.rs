@@ -224,8 +224,10 @@ pub struct BalancePoint {
 pub struct Reserve {
     pub bill_id: Uuid,
     pub name: String,
-    /// The next occurrence that is still due (on or after `as_of`).
+    /// The next occurrence on or after `as_of` that is still due, or ticked paid ahead of its date (after `as_of`:
+    /// still in the balance until it falls due, docs/budget.md rule 9).
     pub due_on: NaiveDate,
+    /// The bill's amount, or the amount recorded as paid for an occurrence ticked paid ahead.
     pub amount: Money,
     /// `ceil(amount / paychecks_until_due)`, or the whole amount when no payday comes first.
     pub per_paycheck: Money,
@@ -706,28 +708,37 @@ fn project(
 /// Reserves for quarterly and yearly bills, by due date then name.
 fn reserves(input: &SummaryInput, marks: &Marks) -> Vec<Reserve> {
     let as_of = input.as_of;
-    let mut found: Vec<(usize, NaiveDate)> = Vec::new();
+    // (bill, due date, what leaves the account then)
+    let mut found: Vec<(usize, NaiveDate, Money)> = Vec::new();
     for (index, bill) in input.bills.iter().enumerate() {
         if !bill.recurrence.is_smoothed() {
             continue;
         }
-        let next_due = bill
+        // The next occurrence the balance still has to cover: one still due, or one ticked paid ahead of its date
+        // (rule 12: it leaves the balance on its due date, so ticking it early must not free its reserve).
+        let next = bill
             .occurrences_from(as_of)
             .take(RESERVE_LOOKAHEAD)
-            .find(|date| marks.status(index, *date).0 == OccurrenceStatus::Due);
-        if let Some(date) = next_due {
-            found.push((index, date));
+            .find_map(|date| match marks.status(index, date) {
+                (OccurrenceStatus::Due, _) => Some((date, bill.amount)),
+                (OccurrenceStatus::Paid, paid) if date > as_of => {
+                    Some((date, paid.unwrap_or(bill.amount)))
+                }
+                _ => None,
+            });
+        if let Some((date, amount)) = next {
+            found.push((index, date, amount));
         }
     }
     if found.is_empty() {
         return Vec::new();
     }
-    found.sort_by(|(a, da), (b, db)| {
+    found.sort_by(|(a, da, _), (b, db, _)| {
         da.cmp(db)
             .then_with(|| by_name(&input.bills[*a], &input.bills[*b]))
     });
 
-    let last_due = found.iter().map(|(_, d)| *d).max().unwrap_or(as_of);
+    let last_due = found.iter().map(|(_, d, _)| *d).max().unwrap_or(as_of);
     let mut paydays: Vec<NaiveDate> = input
         .schedules
         .iter()
@@ -742,19 +753,19 @@ fn reserves(input: &SummaryInput, marks: &Marks) -> Vec<Reserve> {
 
     found
         .into_iter()
-        .map(|(index, due_on)| {
+        .map(|(index, due_on, amount)| {
             let bill = &input.bills[index];
             let count = paydays.partition_point(|d| *d < due_on);
             let paychecks_until_due = u32::try_from(count).unwrap_or(u32::MAX);
             let per_paycheck = match i64::try_from(count) {
-                Ok(n) if n > 0 => div_ceil(bill.amount, n),
-                _ => bill.amount,
+                Ok(n) if n > 0 => div_ceil(amount, n),
+                _ => amount,
             };
             Reserve {
                 bill_id: bill.id,
                 name: bill.name.clone(),
                 due_on,
-                amount: bill.amount,
+                amount,
                 per_paycheck,
                 paychecks_until_due,
             }

@@ -401,7 +401,7 @@ fn a_yearly_bill_is_smoothed_over_the_paychecks_before_it_is_due() {
 }
 
 #[test]
-fn a_yearly_bill_already_paid_this_year_reserves_for_next_year() {
+fn a_yearly_bill_paid_this_year_reserves_for_next_year_once_its_date_has_passed() {
     let pay = biweekly(1, 200_000, date(2025, 11, 14));
     let insurance = bill(
         10,
@@ -414,11 +414,22 @@ fn a_yearly_bill_already_paid_this_year_reserves_for_next_year() {
     );
     let paid = mark(&insurance, date(2025, 12, 1), OccurrenceStatus::Paid, None);
 
-    let s = summary(date(2025, 11, 20), 3, &[pay], &[insurance], &[paid], None);
+    // Before Dec 1 a ticked occurrence is still in the balance (rules 9 and 12): it is the one reserved for.
+    let ahead = summary(
+        date(2025, 11, 20),
+        3,
+        std::slice::from_ref(&pay),
+        std::slice::from_ref(&insurance),
+        std::slice::from_ref(&paid),
+        None,
+    );
+    assert_eq!(ahead.reserves[0].due_on, date(2025, 12, 1));
+
+    let s = summary(date(2025, 12, 2), 3, &[pay], &[insurance], &[paid], None);
 
     assert_eq!(s.reserves[0].due_on, date(2026, 12, 1));
-    assert_eq!(s.reserves[0].paychecks_until_due, 27);
-    assert_eq!(s.reserves[0].per_paycheck, 963); // ceil(26_000 / 27)
+    assert_eq!(s.reserves[0].paychecks_until_due, 26);
+    assert_eq!(s.reserves[0].per_paycheck, 1_000); // ceil(26_000 / 26)
 }
 
 #[test]
@@ -1332,6 +1343,52 @@ fn a_bill_ticked_paid_ahead_of_its_due_date_is_not_safe_to_spend() {
 }
 
 #[test]
+fn a_yearly_bill_ticked_paid_ahead_keeps_its_reserve_until_it_falls_due() {
+    // Insurance $600 due Mar 1 (after the Nov 28 payday), reserved over 7 paydays: $85.72 each. Ticking the March
+    // occurrence paid today does not take it out of the $500 (rule 12), so its reserve and safe to spend stay.
+    let pay = biweekly(1, 200_000, date(2025, 11, 14));
+    let insurance = bill(
+        13,
+        "Insurance",
+        60_000,
+        Recurrence::Yearly {
+            month: 3,
+            day: DayOfMonth::Day(1),
+        },
+    );
+    let before = summary(
+        date(2025, 11, 20),
+        3,
+        std::slice::from_ref(&pay),
+        std::slice::from_ref(&insurance),
+        &[],
+        Some(50_000),
+    );
+    let paid = [mark(
+        &insurance,
+        date(2026, 3, 1),
+        OccurrenceStatus::Paid,
+        None,
+    )];
+
+    let after = summary(
+        date(2025, 11, 20),
+        3,
+        &[pay],
+        &[insurance],
+        &paid,
+        Some(50_000),
+    );
+
+    assert_eq!(before.reserves, after.reserves);
+    assert_eq!(
+        (after.reserves[0].due_on, after.reserves[0].per_paycheck),
+        (date(2026, 3, 1), 8_572)
+    );
+    assert_eq!(after.safe_to_spend, before.safe_to_spend);
+}
+
+#[test]
 fn on_payday_todays_pay_is_safe_to_spend_because_the_balance_is_the_start_of_the_day() {
     // Fri Nov 28 is a payday ($2,000); the $100 balance was stated this morning; Rent $500 is due Dec 1.
     let pay = biweekly(1, 200_000, date(2025, 11, 14));
@@ -1562,6 +1619,38 @@ proptest! {
         for point in before.projected_balance.iter().chain(&after.projected_balance) {
             prop_assert!(balance_at(&after, point.date) <= balance_at(&before, point.date));
         }
+    }
+
+    #[test]
+    fn ticking_a_bill_paid_ahead_of_its_date_never_changes_safe_to_spend(
+        (case, on, balance) in any_dated_case(),
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let mut marks = case.marks();
+        let before = case.dated(&marks, balance, on);
+        // Any occurrence after today still due: listed in a period, or the one a reserve is kept for.
+        let mut candidates: Vec<(Uuid, NaiveDate)> = before
+            .periods
+            .iter()
+            .flat_map(|p| &p.bills)
+            .filter(|b| b.status == OccurrenceStatus::Due && b.due_on > case.as_of)
+            .map(|b| (b.bill_id, b.due_on))
+            .collect();
+        candidates.extend(before.reserves.iter().filter(|r| r.due_on > case.as_of).map(|r| (r.bill_id, r.due_on)));
+        candidates.retain(|(id, due_on)| !marks.iter().any(|m| m.bill_id == *id && m.due_on == *due_on));
+        prop_assume!(!candidates.is_empty());
+        let (bill_id, due_on) = candidates[pick.index(candidates.len())];
+        marks.push(OccurrenceMark {
+            bill_id,
+            due_on,
+            status: OccurrenceStatus::Paid,
+            amount_paid: None,
+            updated_at: now(),
+        });
+
+        let after = case.dated(&marks, balance, on);
+
+        prop_assert_eq!(after.safe_to_spend.amount, before.safe_to_spend.amount);
     }
 
     #[test]
