@@ -606,6 +606,12 @@ try {
     await row.getByRole('button', { name: /^Paid a different amount/ }).click();
     const field = row.getByRole('textbox', { name: 'Amount paid' });
     await eventually(async () => assert.equal(await field.evaluate((e) => e === document.activeElement), true));
+    // Escape closes the form like Cancel (as every other form here), focus back on the row's button.
+    await field.press('Escape');
+    await field.waitFor({ state: 'detached' });
+    await eventually(async () => assert.equal(await row.evaluate((r) => r.contains(document.activeElement) && document.activeElement.tagName === 'BUTTON'), true));
+    await row.getByRole('button', { name: /^Paid a different amount/ }).click();
+    await eventually(async () => assert.equal(await field.evaluate((e) => e === document.activeElement), true));
     // "12,34" in en-US is refused next to the field; nothing is sent.
     await field.fill('12,34');
     await row.getByRole('button', { name: /^Save amount paid/ }).click();

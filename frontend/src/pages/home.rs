@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::budget::{
-    BalanceNow, BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, SafeToSpend,
+    BalanceNow, BillDue, BudgetSummary, MarkOccurrence, OccurrenceStatus, Reserve, SafeToSpend,
     SafeToSpendMissing,
 };
 use shared::tasks::{Priority, Task, UpdateTask};
@@ -683,13 +683,21 @@ fn TaskRow(task: Task, dash: Dashboard, today: NaiveDate) -> impl IntoView {
     }
 }
 
+/// The reserves worth a "per paycheck" line: those due on or after the next payday (the ones safe to spend holds
+/// back). One due sooner is already in "Set aside" in full, and without a payday there is no paycheck to split by.
+fn reserves_to_show(summary: &BudgetSummary) -> impl Iterator<Item = &Reserve> {
+    let next = summary.next_payday;
+    summary
+        .reserves
+        .iter()
+        .filter(move |r| next.is_some_and(|payday| r.due_on >= payday))
+}
+
 /// Amounts to put aside each payday for bills further out than the next one.
 #[component]
 fn Reserves(summary: BudgetSummary) -> impl IntoView {
     let currency = summary.currency.clone();
-    let items: Vec<_> = summary
-        .reserves
-        .iter()
+    let items: Vec<_> = reserves_to_show(&summary)
         .map(|r| {
             let rest = format!(
                 " per paycheck for {} ({} due {})",
@@ -864,6 +872,42 @@ fn without_zero_decimals(text: &str, places: u8) -> String {
 mod words_tests {
     use super::*;
     use shared::budget::{BalancePoint, PaidBill, Period};
+
+    #[test]
+    fn only_reserves_due_from_the_next_payday_on_get_a_per_paycheck_line() {
+        let reserve = |name: &str, due_on: NaiveDate| Reserve {
+            bill_id: Uuid::nil(),
+            name: name.to_owned(),
+            due_on,
+            amount: 45_000,
+            per_paycheck: 45_000,
+            paychecks_until_due: 0,
+        };
+        let mut summary = BudgetSummary {
+            as_of: day(12, 4),
+            currency: "USD".to_owned(),
+            next_payday: Some(day(12, 25)),
+            set_aside_now: 0,
+            periods: Vec::new(),
+            lowest_balance: None,
+            projected_balance: Vec::new(),
+            reserves: vec![
+                reserve("Car insurance", day(12, 20)),
+                reserve("Domain", day(12, 25)),
+            ],
+            balance: None,
+            safe_to_spend: SafeToSpend::default(),
+        };
+        let names = |s: &BudgetSummary| {
+            reserves_to_show(s)
+                .map(|r| r.name.clone())
+                .collect::<Vec<_>>()
+        };
+
+        assert_eq!(names(&summary), ["Domain"]);
+        summary.next_payday = None;
+        assert!(names(&summary).is_empty());
+    }
 
     #[test]
     fn safe_to_spend_names_todays_pay_and_bills_ticked_paid_ahead_only_when_there_are_any() {

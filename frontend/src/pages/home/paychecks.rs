@@ -12,7 +12,7 @@
 //! [`Key`] — each generic instance (a keyed list, a memo type, a `Show`) costs hundreds of bytes of wasm.
 
 use chrono::NaiveDate;
-use leptos::ev::SubmitEvent;
+use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::Money;
@@ -629,7 +629,7 @@ fn RowError(id: String, error: RwSignal<Option<UiError>>, field: &'static str) -
 }
 
 /// An amount typed in the user's locale, echoed ("= $12.34"), read by `read` before `on_save` gets it; the field's
-/// error (ours or the API's `field`) beside it. Focused when it opens; Cancel gives focus back to the row.
+/// error (ours or the API's `field`) beside it. Focused when it opens; Cancel or Escape gives focus back to the row.
 #[component]
 fn AmountForm(
     board: Board,
@@ -677,8 +677,17 @@ fn AmountForm(
             </button>
         }
     });
+    let escape = {
+        let row_id = row_id.clone();
+        move |ev: KeyboardEvent| {
+            if ev.key() == "Escape" {
+                ev.prevent_default();
+                board.cancel(row_id.clone());
+            }
+        }
+    };
     view! {
-        <form class="inline-form" on:submit=submit novalidate>
+        <form class="inline-form" on:submit=submit on:keydown=escape novalidate>
             <label for=id.clone()>{label}</label>
             <input
                 id=id.clone()
