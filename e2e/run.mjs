@@ -685,6 +685,31 @@ try {
     assert.equal(await row.getByTestId('paycheck-usual').innerText(), '');
   });
 
+  await step('next paychecks: a paycheck changed in another window first is not overwritten — the page says so and shows what is saved', async () => {
+    const headers = { authorization: `Bearer ${await bearer()}` };
+    const before = (await periodsApi(7))[1];
+    const paycheck = before.paychecks[0];
+    const schedules = () => api('/api/v1/pay-schedules', { headers });
+    const seen = (await schedules()).find((s) => s.id === paycheck.schedule_id);
+    // Another window pays this payday $2,100 (with the version it saw); this page still shows the usual amount.
+    const url = `/api/v1/pay-schedules/${paycheck.schedule_id}/paydays/${paycheck.date}`;
+    await api(url, { method: 'PUT', headers, body: JSON.stringify({ amount: 210000, version: seen.version }) });
+    const row = periodRow(before.start).getByTestId('paycheck');
+    await row.getByRole('button', { name: /^Change this paycheck/ }).click();
+    await row.getByRole('textbox', { name: "This paycheck's amount" }).fill('1,900');
+    await row.getByRole('button', { name: /^Save amount/ }).click();
+    await periodRow(before.start).getByRole('alert').filter({ hasText: 'Someone changed this in another window first' }).waitFor();
+    const saved = (await schedules()).find((s) => s.id === paycheck.schedule_id);
+    assert.deepEqual(saved.payday_overrides.map((o) => [o.date, o.amount]), [[paycheck.date, 210000]], 'the other window\'s change was overwritten');
+    // The page now shows what is saved: $2,100, changed from the usual amount.
+    await eventually(async () => assert.equal(Number(await periodRow(before.start).getByTestId('period-income').getAttribute('data-amount')), 210000));
+    // Back as it was, and the page reloaded (it holds the schedule's version), the period open as before.
+    await api(url, { method: 'DELETE', headers });
+    await page.reload();
+    await eventually(async () => assert.equal((await periodsApi(7))[1].income, before.income));
+    await openPeriod(before.start);
+  });
+
   await step('next paychecks: a skipped payday merges its period into the one before (API and screen); Restore brings it back', async () => {
     const headers = { authorization: `Bearer ${await bearer()}` };
     const before = await periodsApi(7);

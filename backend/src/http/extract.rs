@@ -379,6 +379,15 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// The version to check when the caller may send none (`None`: no check): `If-Match` or the body's `version`,
+/// which must agree when both are sent.
+pub fn optional_version(if_match: Option<u64>, body: Option<u64>) -> Result<Option<u64>, AppError> {
+    match (if_match, body) {
+        (None, None) => Ok(None),
+        (a, b) => required_version(a, b).map(Some),
+    }
+}
+
 /// Picks the version to check: `If-Match` or the body's `version`; they must agree when both are sent.
 pub fn required_version(if_match: Option<u64>, body: Option<u64>) -> Result<u64, AppError> {
     match (if_match, body) {

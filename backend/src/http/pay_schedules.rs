@@ -10,7 +10,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::error::AppError;
-use super::extract::{AppJson, AppQuery, AuthUser, IfMatch, NoParams, required_version};
+use super::extract::{
+    AppJson, AppQuery, AuthUser, IfMatch, NoParams, optional_version, required_version,
+};
 use super::tasks::{etag, parse_id};
 use crate::store::StoreError;
 use crate::{AppState, now};
@@ -154,15 +156,20 @@ fn parse_payday(date: &str) -> Result<NaiveDate, AppError> {
 
 /// Read-modify-write of one schedule's overrides. The override lives in the schedule record, so a concurrent
 /// edit of the schedule bumps its version; a few retries absorb that without asking the client for a version.
+/// With `expected` (the version the client last saw), a schedule changed since is a 409 instead.
 async fn change_overrides(
     state: &AppState,
     user: crate::store::UserId,
     id: Uuid,
+    expected: Option<u64>,
     change: impl Fn(&PaySchedule) -> Result<Option<PaySchedule>, AppError>,
 ) -> Result<Option<PaySchedule>, AppError> {
     let mut attempts = 0;
     loop {
         let current = state.store().get_schedule(user, id).await?;
+        if expected.is_some_and(|v| v != current.version) {
+            return Err(StoreError::Conflict.into());
+        }
         let Some(next) = change(&current)? else {
             return Ok(None);
         };
@@ -185,19 +192,22 @@ async fn change_overrides(
 }
 
 /// Pay one payday a different amount (`{"amount": 123400}`) or skip it (`{"status": "skipped"}`). `date` is the
-/// payday as the summary shows it (after the weekend rule). Returns the schedule with the new version.
+/// payday as the summary shows it (after the weekend rule). Returns the schedule with the new version. With the
+/// schedule's `version` (body or `If-Match`), a schedule changed since is a 409, not overwritten.
 #[utoipa::path(put, path = "/api/v1/pay-schedules/{id}/paydays/{date}", tag = "budget",
     params(("id" = Uuid, Path), ("date" = NaiveDate, Path)), request_body = MarkPayday,
-    responses((status = 200, body = PaySchedule), (status = 404, body = shared::ApiError), (status = 422, body = shared::ApiError)),
+    responses((status = 200, body = PaySchedule), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError), (status = 422, body = shared::ApiError)),
     security(("bearer" = [])))]
 pub async fn paydays_override(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path((id, date)): Path<(String, String)>,
+    IfMatch(if_match): IfMatch,
     AppJson(input): AppJson<MarkPayday>,
 ) -> Result<impl IntoResponse, AppError> {
     let (id, date) = (parse_id(&id)?, parse_payday(&date)?);
-    let stored = change_overrides(&state, user.user_id, id, |current| {
+    let expected = optional_version(if_match, input.version)?;
+    let stored = change_overrides(&state, user.user_id, id, expected, |current| {
         let over = input.clone().into_override(current, date, now())?;
         Ok(Some(current.with_override(over)?))
     })
@@ -206,17 +216,19 @@ pub async fn paydays_override(
     Ok(respond(StatusCode::OK, stored))
 }
 
-/// Pay the payday as the schedule says again; 404 if it had no override.
+/// Pay the payday as the schedule says again; 404 if it had no override; with `If-Match`, 409 if the schedule
+/// changed since.
 #[utoipa::path(delete, path = "/api/v1/pay-schedules/{id}/paydays/{date}", tag = "budget",
     params(("id" = Uuid, Path), ("date" = NaiveDate, Path)),
-    responses((status = 204), (status = 404, body = shared::ApiError)), security(("bearer" = [])))]
+    responses((status = 204), (status = 404, body = shared::ApiError), (status = 409, body = shared::ApiError)), security(("bearer" = [])))]
 pub async fn paydays_restore(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     Path((id, date)): Path<(String, String)>,
+    IfMatch(if_match): IfMatch,
 ) -> Result<StatusCode, AppError> {
     let (id, date) = (parse_id(&id)?, parse_payday(&date)?);
-    match change_overrides(&state, user.user_id, id, |current| {
+    match change_overrides(&state, user.user_id, id, if_match, |current| {
         Ok(current.without_override(date))
     })
     .await?

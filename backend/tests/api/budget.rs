@@ -1033,6 +1033,66 @@ async fn a_payday_can_be_paid_a_different_amount_or_skipped_and_restored() {
 }
 
 #[tokio::test]
+async fn a_payday_change_from_a_stale_window_is_a_conflict_not_an_overwrite() {
+    let app = spawn_app().await;
+    let session = app.user("b-payday-stale@example.com").await;
+    let before = worked_example(&app, &session).await;
+    let salary = before["periods"][1]["paychecks"][0]["schedule_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let url = format!("/api/v1/pay-schedules/{salary}/paydays/2025-11-28");
+    let put = |body: Value| app.put(&url).bearer_auth(&session.token).json(&body).send();
+
+    // Window A skips Nov 28, seen at version 1; window B, still at version 1, then tries to change its amount.
+    let skipped = put(json!({"status": "skipped", "version": 1}))
+        .await
+        .unwrap();
+    assert_eq!(skipped.status(), StatusCode::OK);
+    assert_error(
+        put(json!({"amount": 190000, "version": 1})).await.unwrap(),
+        StatusCode::CONFLICT,
+        "version_conflict",
+    )
+    .await;
+    let stale_restore = app
+        .delete(&url)
+        .bearer_auth(&session.token)
+        .header("If-Match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_error(stale_restore, StatusCode::CONFLICT, "version_conflict").await;
+    let schedule = app
+        .get_json(&session, &format!("/api/v1/pay-schedules/{salary}"))
+        .await;
+    assert_eq!(schedule["payday_overrides"][0]["status"], "skipped");
+
+    // With the version it has now (2), or none at all as before versions were sent, the change goes through.
+    assert_eq!(
+        put(json!({"amount": 190000, "version": 2}))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        put(json!({"amount": 180000})).await.unwrap().status(),
+        StatusCode::OK
+    );
+    // If-Match and the body must agree.
+    let disagree = app
+        .put(&url)
+        .bearer_auth(&session.token)
+        .header("If-Match", "\"3\"")
+        .json(&json!({"amount": 1, "version": 2}))
+        .send()
+        .await
+        .unwrap();
+    field_error(disagree, "version").await;
+}
+
+#[tokio::test]
 async fn every_n_months_and_every_n_weeks_bills_are_saved_and_fall_due_in_the_summary() {
     let app = spawn_app().await;
     let session = app.user("every-n@example.com").await;

@@ -47,6 +47,10 @@ pub struct MarkPayday {
     /// What this paycheck pays (> 0); required unless skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
+    /// The schedule's `version` the caller last saw: when sent (or as `If-Match`), a schedule changed since —
+    /// e.g. this payday changed in another window — is a 409 instead of being overwritten.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u64>,
 }
 
 impl MarkPayday {

@@ -240,10 +240,17 @@ impl Board {
     /// What "Change this paycheck…" does: pay another amount (focus stays on the row) or skip the payday (its period
     /// goes; focus goes to the skipped payday's Restore, listed in the period before).
     fn paycheck_changes(self, key: Key, row: RowState) -> (Callback<Money>, Callback<()>) {
+        // The schedule as this page last saw it: changed meanwhile (another window), the server says so (409)
+        // instead of overwriting that change.
+        let version = move || {
+            self.schedules
+                .with_untracked(|all| all.iter().find(|s| s.id == key.0).map(|s| s.version))
+        };
         let change = Callback::new(move |amount| {
             let mark = MarkPayday {
                 status: None,
                 amount: Some(amount),
+                version: version(),
             };
             self.payday(key, Some(mark), row, format!("#{} button", pay_id(key)));
         });
@@ -251,6 +258,7 @@ impl Board {
             let mark = MarkPayday {
                 status: Some(PaydayStatus::Skipped),
                 amount: None,
+                version: version(),
             };
             self.payday(
                 key,
