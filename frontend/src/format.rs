@@ -220,11 +220,11 @@ pub fn parse_amount(
         });
     }
     let scale = 10i64.pow(u32::from(decimals));
+    // The limit as the user writes numbers ("10,000,000,000.00", "10.000.000.000,00"), not as JSON does.
     let too_large = || {
-        format!(
-            "must be at most {}",
-            decimal(shared::budget::MAX_AMOUNT, decimals)
-        )
+        let limit = decimal(shared::budget::MAX_AMOUNT, decimals);
+        let (whole, frac) = limit.split_once('.').unwrap_or((&limit, ""));
+        format!("must be at most {}", written(whole, frac, style))
     };
     let whole: i64 = if whole.is_empty() {
         0
@@ -412,18 +412,19 @@ mod tests {
         assert!(parse_amount("-1", 2, false, POINT).is_err());
         assert!(parse_amount("1.2.3", 2, false, POINT).is_err());
         assert!(parse_amount("99999999999999999999", 2, false, POINT).is_err());
-        // Too large says the limit, in the currency's own decimals.
+        // Too large says the limit, in the currency's own decimals and the locale's marks.
         let limit = decimal(shared::budget::MAX_AMOUNT, 2);
         assert_eq!(
             parse_amount("99999999999999999999", 2, false, POINT),
-            Err(format!("must be at most {limit}"))
+            Err("must be at most 10,000,000,000.00".to_owned())
         );
         assert_eq!(
             parse_amount(&format!("{limit}1"), 3, false, POINT),
-            Err(format!(
-                "must be at most {}",
-                decimal(shared::budget::MAX_AMOUNT, 3)
-            ))
+            Err("must be at most 1,000,000,000.000".to_owned())
+        );
+        assert_eq!(
+            parse_amount("99999999999999999999", 2, false, COMMA),
+            Err("must be at most 10.000.000.000,00".to_owned())
         );
     }
 
