@@ -669,6 +669,9 @@ try {
     const row = periodRow(before.start).getByTestId('paycheck');
     await row.getByRole('button', { name: /^Change this paycheck/ }).click();
     const field = row.getByRole('textbox', { name: "This paycheck's amount" });
+    // It starts with what the paycheck pays now, selected, so typing replaces it.
+    assert.equal(await field.inputValue(), (paycheck.amount / 100).toFixed(2));
+    await eventually(async () => assert.equal(await field.evaluate((e) => e.selectionEnd - e.selectionStart), (paycheck.amount / 100).toFixed(2).length));
     await field.fill('2,500');
     await row.locator('.echo').filter({ hasText: '= $2,500.00' }).waitFor();
     await row.getByRole('button', { name: /^Save amount/ }).click();

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use super::Dashboard;
 use crate::api::{UiError, to_json};
-use crate::format::{NumberStyle, date_near, parse_amount, plural, short_date};
+use crate::format::{NumberStyle, date_near, decimal_in, parse_amount, plural, short_date};
 use crate::ui::{AmountEcho, FieldError, decimals, money, number_style, refocus};
 
 /// Paydays shown after the current period: 3 at first, then 6, then 12.
@@ -544,6 +544,7 @@ fn OccurrenceRow(board: Board, period: Memo<Option<Period>>, key: Key) -> impl I
                                 row
                                 read=paid_amount
                                 on_save
+                                initial=amount
                             />
                         }
                     })
@@ -650,14 +651,20 @@ fn AmountForm(
     row: RowState,
     read: fn(&str, u8, NumberStyle) -> Result<Money, String>,
     on_save: Callback<Money>,
+    /// What the field starts with (the bill's or paycheck's amount now), selected so typing replaces it.
+    initial: Money,
     /// "Skip this payday" beside Save (paychecks only): its accessible name and what it does.
     #[prop(optional)]
     skip: Option<(String, Callback<()>)>,
 ) -> impl IntoView {
     let currency = board.dash.currency();
-    let text = RwSignal::new(String::new());
-    let local = RwSignal::new(None::<String>);
     let style = number_style();
+    let text = RwSignal::new(decimal_in(
+        initial,
+        decimals(&currency.get_untracked()),
+        style,
+    ));
+    let local = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let places = decimals(&currency.get_untracked());
@@ -675,7 +682,12 @@ fn AmountForm(
             .or_else(|| row.error.with(|e| e.as_ref()?.field(field)))
     });
     let input = NodeRef::<leptos::html::Input>::new();
-    input.on_load(|input| request_animation_frame(move || drop(input.focus())));
+    input.on_load(|input| {
+        request_animation_frame(move || {
+            drop(input.focus());
+            input.select();
+        })
+    });
     let id = format!("{row_id}-amount");
     let busy = move || row.busy.get();
     let skip = skip.map(|(name, skip)| {
@@ -727,6 +739,8 @@ fn PaycheckRow(board: Board, period: Memo<Option<Period>>, key: Key) -> impl Int
         .with_untracked(|p| paycheck_in(p, key).map(|c| c.name.clone()))
         .unwrap_or_default();
     let amount = move || period.with(|p| paycheck_in(p, key).map_or(0, |c| c.amount));
+    let amount_untracked =
+        move || period.with_untracked(|p| paycheck_in(p, key).map_or(0, |c| c.amount));
     let usual = move || board.schedules.with(|s| changed_from(s, key.0, key.1));
     let what = format!(" {name}, {}", short_date(key.1));
     let (id, error_id) = (pay_id(key), pay_id(key));
@@ -778,6 +792,7 @@ fn PaycheckRow(board: Board, period: Memo<Option<Period>>, key: Key) -> impl Int
                                 row
                                 read=paycheck_amount
                                 on_save
+                                initial=amount_untracked()
                                 skip=(skip.clone(), on_skip)
                             />
                         }
