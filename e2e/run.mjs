@@ -815,6 +815,19 @@ try {
     await date.fill(inDays(-3));
     await save.click();
     await eventually(async () => assert.equal((await settings()).balance_on, inDays(-3)));
+    // A new amount with the date left as shown is dated today, not the old balance's day (which would take the
+    // bills ticked since off the new balance again); a date changed with it is kept.
+    const amount = page.getByLabel(/^Current balance/);
+    const stated = (await settings()).current_balance;
+    const savedPair = async () => { const s = await settings(); return [s.current_balance, s.balance_on]; };
+    await amount.fill(String((stated + 100) / 100));
+    await save.click();
+    await eventually(async () => assert.deepEqual(await savedPair(), [stated + 100, inDays(0)]));
+    await eventually(async () => assert.equal(await date.inputValue(), inDays(0)));
+    await amount.fill(String(stated / 100));
+    await date.fill(inDays(-3));
+    await save.click();
+    await eventually(async () => assert.deepEqual(await savedPair(), [stated, inDays(-3)]));
     await shot('settings-balance-date');
 
     await nav('Before payday').click();

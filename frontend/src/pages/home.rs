@@ -199,10 +199,9 @@ impl Dashboard {
                         }
                     });
                     ctx.fail(&e);
-                    // Changed or deleted elsewhere: show what is saved now.
-                    if matches!(e.status(), Some(404 | 409)) {
-                        self.load();
-                    }
+                    // Show what is saved now (changed or deleted elsewhere, or simply refused): the tick started
+                    // a new generation, so a reload already on its way was dropped and must be replaced.
+                    self.load();
                 }
             }
         });
@@ -213,7 +212,8 @@ impl Dashboard {
         let Dashboard { ctx, tasks, .. } = self;
         let mut next = task.clone();
         next.completed_at = done.then(crate::ui::now);
-        self.bump();
+        // No new generation here: that would drop a summary reload on its way (after a bill tick) with nothing to
+        // replace it, and reloading would take the ticked task off the list (it lists active tasks) before Undo.
         let undo = tasks.try_update(|list| optimistic::upsert(list, next));
         spawn_local(async move {
             let change = UpdateTask {

@@ -86,6 +86,8 @@ fn settings_change(
 /// With a balance, the date is always sent: the one typed, or today when the field is empty (the hint says so) —
 /// the field shows the saved date, so an emptied field means "today", not "keep". A date after today is refused
 /// here, as the server would. Without a balance (none, or just cleared) the date is not sent: it needs one.
+/// A new amount with the saved date left as it was is dated today: the field was showing the old balance's date,
+/// and keeping it would take the bills ticked paid since off the new balance again (docs/budget.md rule 10).
 fn with_balance_date(
     checked: Result<UpdateSettings, Problems>,
     base: &Settings,
@@ -102,6 +104,8 @@ fn with_balance_date(
             base.current_balance.is_some() || problems.iter().any(|(f, _)| f == "current_balance")
         }
     };
+    let new_amount = matches!(&checked, Ok(change)
+        if change.current_balance.is_some_and(|amount| amount != base.current_balance));
     let on = if has_balance {
         match date.map(str::trim) {
             Err(problem) => Err(problem),
@@ -112,6 +116,7 @@ fn with_balance_date(
                     "must not be after today ({})",
                     date_near(today, today)
                 )),
+                Some(day) if new_amount && Some(day) == base.balance_on => Ok(Some(today)),
                 Some(day) => Ok(Some(day)),
             },
         }
@@ -405,7 +410,7 @@ fn BalanceDateField(date: RwSignal<String>, message: Signal<Option<String>>) -> 
                 aria-describedby="balance-on-error balance-on-hint"
             />
             <p class="hint" id="balance-on-hint">
-                "Bills you tick paid from this day on come off the balance. Empty: today."
+                "Bills you tick paid from this day on come off the balance. Empty: today; a new balance is dated today unless you change the date too."
             </p>
             <FieldError id="balance-on" message />
         </span>
@@ -619,6 +624,28 @@ mod tests {
                 "must not be after today (Fri 4 Dec)".to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn a_new_balance_with_the_saved_date_left_alone_is_dated_today() {
+        // $820 on Dec 1 saved; on Dec 10 the user types $500 and leaves the date field (showing Dec 1) alone.
+        let base = Settings {
+            balance_on: Some(day(1)),
+            ..stored("USD", Some(82_000))
+        };
+        let typed = settings_change(&base, "USD", "UTC", "500", POINT);
+        let saved =
+            with_balance_date(typed.clone(), &base, Ok("2026-12-01"), day(10)).unwrap_or_default();
+        assert_eq!(
+            (saved.current_balance, saved.balance_on),
+            (Some(Some(50_000)), Some(day(10)))
+        );
+        // A date changed with it is kept; the same amount with its date is left as saved.
+        let dated = with_balance_date(typed, &base, Ok("2026-12-08"), day(10)).unwrap_or_default();
+        assert_eq!(dated.balance_on, Some(day(8)));
+        let same = settings_change(&base, "USD", "UTC", "820", POINT);
+        let kept = with_balance_date(same, &base, Ok("2026-12-01"), day(10)).unwrap_or_default();
+        assert_eq!(kept.balance_on, Some(day(1)));
     }
 
     #[test]

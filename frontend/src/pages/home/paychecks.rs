@@ -191,7 +191,7 @@ impl Board {
     /// Sends one change (`body` `None`: a DELETE). Saved: the schedules and summary are fetched again, the form
     /// closes and focus goes to `focus` (the row's buttons changed). Refused: the reason is shown at the row and
     /// the form keeps its text; a 404/409 reloads what is saved.
-    fn send(self, row: RowState, path: String, body: Option<String>, focus: String) {
+    fn send(self, key: Key, row: RowState, path: String, body: Option<String>, focus: String) {
         row.busy.set(true);
         row.error.set(None);
         let api = self.dash.ctx.api;
@@ -215,7 +215,13 @@ impl Board {
                 self.dash.fetch().await;
             }
             // The row may be gone by now (a skipped payday's period): a gone row had no error to keep.
-            if row.error.try_with_untracked(Option::is_none) != Some(false) {
+            // Another row's form opened meanwhile keeps its text and the keyboard.
+            let others = self
+                .editing
+                .try_get_untracked()
+                .flatten()
+                .is_some_and(|open| open != key);
+            if row.error.try_with_untracked(Option::is_none) != Some(false) && !others {
                 self.editing.set(None);
                 request_animation_frame(move || refocus(&focus));
             }
@@ -227,14 +233,14 @@ impl Board {
         let (bill, due) = key;
         let path = format!("/api/v1/bills/{bill}/occurrences/{due}");
         let focus = format!("#{} button:not([hidden])", occ_id(key));
-        self.send(row, path, mark.map(|m| to_json(&m)), focus);
+        self.send(key, row, path, mark.map(|m| to_json(&m)), focus);
     }
 
     /// Overrides a payday (`Some`) or pays it as the schedule says again (`None`); focus goes to `focus`.
     fn payday(self, key: Key, mark: Option<MarkPayday>, row: RowState, focus: String) {
         let (schedule, date) = key;
         let path = format!("/api/v1/pay-schedules/{schedule}/paydays/{date}");
-        self.send(row, path, mark.map(|m| to_json(&m)), focus);
+        self.send(key, row, path, mark.map(|m| to_json(&m)), focus);
     }
 
     /// What "Change this paycheck…" does: pay another amount (focus stays on the row) or skip the payday (its period
